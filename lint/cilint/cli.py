@@ -1,0 +1,173 @@
+"""The command line: parse arguments, call one orchestrating function, pick a reporter.
+
+Exit codes: 0 no finding at or above --fail-level, 1 findings, 2 usage, configuration or
+internal error (one line on stderr; a traceback only with --debug).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import traceback
+from pathlib import Path
+
+from cilint import __version__
+from cilint.errors import CilintError
+from cilint.findings import Severity
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's own usage errors: exit 2, one line
+        self.exit(EXIT_ERROR, f"{self.prog}: error: {message}\n")
+
+
+def _git_toplevel(start: Path) -> Path | None:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=start,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError:
+        return None
+    return Path(out.stdout.strip()) if out.returncode == 0 and out.stdout.strip() else None
+
+
+def _resolve_root(raw: str | None) -> Path:
+    if raw:
+        root = Path(raw)
+        if not root.is_dir():
+            raise CilintError(f"--root {raw}: not a folder")
+        return root.resolve()
+    return (_git_toplevel(Path.cwd()) or Path.cwd()).resolve()
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="cilint", description=__doc__.split("\n")[0] if __doc__ else None)
+    parser.add_argument("--version", action="version", version=f"cilint {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    check = commands.add_parser("check", help="check a release repository tree")
+    check.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="report findings only for these files or folders (the whole tree is still loaded)",
+    )
+    check.add_argument(
+        "--root", help="release repository root (default: git top level of the working directory)"
+    )
+    check.add_argument("--config", help="cilint configuration file (default: ROOT/.cilint.yaml)")
+    check.add_argument("--format", choices=("text", "json", "sarif", "junit"), default="text")
+    check.add_argument("--output", "-o", help="write the report to this file (atomically)")
+    check.add_argument(
+        "--fail-level",
+        choices=("error", "warning", "info"),
+        help="lowest severity that makes the exit code 1 (default: error)",
+    )
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    check.add_argument(
+        "--show-files",
+        action="store_true",
+        help="list every input with its kind, and every skipped file with why",
+    )
+    check.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
+    commands.add_parser("rules", help="list every rule")
+    rule = commands.add_parser("rule", help="print the documentation of one rule")
+    rule.add_argument("name", metavar="NAME-OR-CODE")
+    return parser
+
+
+def _command_check(args: argparse.Namespace) -> int:
+    from cilint.atomic_write import write_atomically
+    from cilint.engine import relative_selection, run_check
+    from cilint.report import RENDERERS, ReportOptions
+    from cilint.settings import load_settings
+
+    root = _resolve_root(args.root)
+    settings = load_settings(root, Path(args.config).resolve() if args.config else None)
+    selection = relative_selection(root, args.paths) if args.paths else None
+    result = run_check(settings, selection)
+    if args.show_files:
+        for item in result.inventory.files:
+            print(f"{item.kind}\t{item.path}", file=sys.stderr)
+        for path, reason in result.inventory.skipped:
+            print(f"skipped\t{path}\t{reason}", file=sys.stderr)
+    fail_level = Severity.parse(args.fail_level) if args.fail_level else settings.fail_level
+    to_terminal = args.output is None and sys.stdout.isatty()
+    color = args.color == "always" or (
+        args.color == "auto" and to_terminal and "NO_COLOR" not in os.environ
+    )
+    options = ReportOptions(fail_level=fail_level, color=color, grouped=to_terminal)
+    report = RENDERERS[args.format](result, options)
+    if args.output:
+        try:
+            write_atomically(Path(args.output), report)
+        except OSError as err:
+            raise CilintError(f"--output {args.output}: cannot write: {err.strerror}") from None
+    else:
+        sys.stdout.write(report)
+    failing = any(f.severity >= fail_level for f in result.findings)
+    return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _command_rules() -> int:
+    from cilint.rules import ALL_RULES
+
+    for module in ALL_RULES:
+        spec = module.RULE
+        print(f"{spec.code}  {spec.name:<20} {spec.severity.label:<8} {spec.summary}")
+    return EXIT_OK
+
+
+def _command_rule(name: str) -> int:
+    from cilint.rules import find_rule
+
+    module = find_rule(name)
+    if module is None:
+        raise CilintError(f"unknown rule {name!r}: `cilint rules` lists them")
+    spec = module.RULE
+    print(f"{spec.code} {spec.name} (default severity: {spec.severity.label})\n")
+    print((module.__doc__ or "").strip())
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    debug = args.debug
+    try:
+        if args.command == "check":
+            return _command_check(args)
+        if args.command == "rules":
+            return _command_rules()
+        if args.command == "rule":
+            return _command_rule(args.name)
+        parser.print_help(sys.stderr)
+        return EXIT_ERROR
+    except CilintError as err:
+        print(f"cilint: error: {err}", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("cilint: interrupted", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as err:  # the promise: one line, no traceback unless --debug
+        if debug:
+            traceback.print_exc()
+        print(
+            f"cilint: internal error: {type(err).__name__}: {err} (run with --debug for the "
+            "traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR

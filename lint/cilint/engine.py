@@ -1,0 +1,65 @@
+"""Orchestration of a check run: discover → per-file analysis → (cross-file rules) → filter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from cilint.analyze import analyze
+from cilint.discover import Inventory, discover
+from cilint.errors import CilintError
+from cilint.findings import Finding, Severity, sort_key
+from cilint.settings import Settings
+
+
+@dataclass
+class CheckResult:
+    findings: list[Finding]
+    inventory: Inventory
+    files_reported: int  # files whose findings are reported (all, or those under PATHs)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+
+def _selected(path: str, selection: list[str] | None) -> bool:
+    if selection is None:
+        return True
+    return any(
+        path == s or path.startswith(s.rstrip("/") + "/") or s in ("", ".") for s in selection
+    )
+
+
+def run_check(settings: Settings, selection: list[str] | None = None) -> CheckResult:
+    """Check the whole tree under `settings.root`; report findings only for `selection`
+    (root-relative files or folders) when given."""
+    inventory = discover(settings.root, settings.layout, settings.exclude)
+    disabled = frozenset(name for name, level in settings.rule_levels.items() if level is None)
+    findings: list[Finding] = []
+    reported = 0
+    for item in inventory.files:
+        try:
+            content = (settings.root / item.path).read_bytes()
+        except OSError as err:
+            inventory.skipped.append((item.path, f"cannot read: {err.strerror}"))
+            continue
+        result = analyze(item, content, disabled)
+        if _selected(item.path, selection):
+            reported += 1
+            findings.extend(result.findings)
+    levels = settings.rule_levels
+    findings = [replace(f, severity=levels[f.rule]) if levels.get(f.rule) else f for f in findings]
+    findings.sort(key=sort_key)
+    return CheckResult(findings, inventory, reported)
+
+
+def relative_selection(root: Path, paths: list[str]) -> list[str]:
+    """PATH arguments (relative to the working directory) as root-relative selections."""
+    selection = []
+    for raw in paths:
+        absolute = Path(raw).resolve()
+        try:
+            selection.append(absolute.relative_to(root.resolve()).as_posix())
+        except ValueError:
+            raise CilintError(f"{raw}: not under the root {root}") from None
+    return selection

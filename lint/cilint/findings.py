@@ -1,0 +1,56 @@
+"""The finding: what every stage produces and every reporter prints."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import IntEnum
+
+
+class Severity(IntEnum):
+    """Ordered so that `severity >= fail_level` decides the exit code."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r} (use error, warning or info)") from None
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One problem at one place. `path` is root-relative with `/`; line/column are 1-based."""
+
+    path: str
+    line: int
+    column: int
+    code: str
+    rule: str
+    severity: Severity
+    message: str
+    tag: str | None = None
+
+    def as_json(self) -> dict[str, object]:
+        record = asdict(self)
+        record["severity"] = self.severity.label
+        if self.tag is None:
+            del record["tag"]
+        return record
+
+    @classmethod
+    def from_json(cls, record: dict[str, object]) -> Finding:
+        fields = dict(record)
+        fields["severity"] = Severity.parse(str(fields["severity"]))
+        return cls(**fields)  # type: ignore[arg-type]
+
+
+def sort_key(finding: Finding) -> tuple[str, int, int, str, str]:
+    return (finding.path, finding.line, finding.column, finding.code, finding.message)

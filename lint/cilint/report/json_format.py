@@ -1,0 +1,20 @@
+"""`{"version": 1, "findings": [...], "summary": {...}}`: the stable machine contract."""
+
+from __future__ import annotations
+
+import json
+
+from cilint.engine import CheckResult
+from cilint.report.options import ReportOptions
+from cilint.report.summary import counts
+
+FORMAT_VERSION = 1
+
+
+def render(result: CheckResult, options: ReportOptions) -> str:
+    document = {
+        "version": FORMAT_VERSION,
+        "findings": [finding.as_json() for finding in result.findings],
+        "summary": counts(result),
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cilint.findings import Severity
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    fail_level: Severity = Severity.ERROR
+    color: bool = False
+    grouped: bool = False

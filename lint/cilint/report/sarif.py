@@ -1,0 +1,75 @@
+"""SARIF 2.1.0 for GitHub code scanning: every rule described, `results: []` when clean."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from cilint import __version__
+from cilint.engine import CheckResult
+from cilint.findings import Severity
+from cilint.report.options import ReportOptions
+from cilint.rules import ALL_RULES
+
+_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def _descriptor(module: object) -> dict[str, object]:
+    spec = module.RULE  # type: ignore[attr-defined]
+    doc = (module.__doc__ or "").strip()  # type: ignore[attr-defined]
+    return {
+        "id": spec.code,
+        "name": spec.name,
+        "shortDescription": {"text": spec.summary},
+        "fullDescription": {"text": doc.split("\n", 1)[0]},
+        "help": {"text": doc, "markdown": doc},
+        "defaultConfiguration": {"level": _LEVEL[spec.severity]},
+    }
+
+
+def render(result: CheckResult, options: ReportOptions) -> str:
+    index = {module.RULE.code: n for n, module in enumerate(ALL_RULES)}
+    results = []
+    for finding in result.findings:
+        fingerprint = hashlib.sha256(
+            f"{finding.path}\0{finding.code}\0{finding.message}".encode()
+        ).hexdigest()[:32]
+        results.append(
+            {
+                "ruleId": finding.code,
+                "ruleIndex": index[finding.code],
+                "level": _LEVEL[finding.severity],
+                "message": {"text": finding.message},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": finding.path, "uriBaseId": "ROOT"},
+                            "region": {"startLine": finding.line, "startColumn": finding.column},
+                        }
+                    }
+                ],
+                "partialFingerprints": {"cilintFinding/v1": fingerprint},
+            }
+        )
+    log = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "cilint",
+                        "semanticVersion": __version__,
+                        "informationUri": "https://github.com/openshift/release",
+                        "rules": [_descriptor(module) for module in ALL_RULES],
+                    }
+                },
+                "automationDetails": {"id": "cilint/"},
+                "originalUriBaseIds": {
+                    "ROOT": {"description": {"text": "the release repository root"}}
+                },
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"

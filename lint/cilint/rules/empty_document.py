@@ -1,0 +1,42 @@
+"""empty-document: a config file holds no data (only comments, whitespace, or `null`).
+
+**What it does**
+Reports input files whose YAML holds no document, or only a null one. Cluster manifests are not
+checked: empty documents between `---` separators are normal there.
+
+**Why it matters**
+ci-operator loads an empty file as an empty configuration and rejects it ("must define at least
+one test or image build"); a stray file like this usually means a half-done move or deletion.
+
+**Example**
+```yaml
+# TODO: tests for 4.12
+```
+
+**Fix**
+Delete the file, or give it content.
+
+**Options**
+None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cilint.context import FileContext
+from cilint.findings import Finding, Severity
+from cilint.rulespec import RuleSpec
+
+RULE = RuleSpec(
+    code="Y004",
+    name="empty-document",
+    severity=Severity.WARNING,
+    summary="A config file holds no data: only comments, whitespace or null.",
+)
+
+
+def check(ctx: FileContext) -> Iterator[Finding]:
+    for problem in ctx.yaml_problems:
+        if problem.category == "empty":
+            yield ctx.finding(RULE, (problem.line, problem.column), problem.message)

@@ -1,0 +1,72 @@
+"""numeric-string: a YAML number (or boolean) where the field is a string.
+
+**What it does**
+Reports unquoted scalars that YAML 1.1 reads as numbers or booleans in fields that ci-tools
+declares as strings (names, tags, versions, env values, ...), and says which string ci-operator
+actually receives.
+
+**Why it matters**
+ghodss/yaml converts a number in a string field with 32-bit float formatting: `name: 4.10`
+becomes `"4.1"`, `tag: 1.20` becomes `"1.2"`, `version: 017` becomes `"15"`, `tag: yes` becomes
+`"true"`. The job then imports `ocp/4.1:base`, which does not exist ("not found"), or a wrong
+version.
+
+**Example**
+```yaml
+base_images:
+  base:
+    namespace: ocp
+    name: 4.10
+    tag: base
+```
+
+**Fix**
+```yaml
+base_images:
+  base:
+    namespace: ocp
+    name: "4.10"
+    tag: base
+```
+
+**Options**
+None.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from cilint.context import FileContext
+from cilint.findings import Finding, Severity
+from cilint.goformat import go_string
+from cilint.rulespec import RuleSpec
+
+RULE = RuleSpec(
+    code="S003",
+    name="numeric-string",
+    severity=Severity.ERROR,
+    summary="An unquoted number or boolean in a string field; ci-operator reads another string.",
+)
+
+
+def check(ctx: FileContext) -> Iterator[Finding]:
+    for violation in ctx.violations:
+        if violation.category != "numeric-string":
+            continue
+        text = ctx.source.scalar_text(violation.document, violation.path)
+        value = violation.value
+        kind = "boolean" if isinstance(value, bool) else "number"
+        read = go_string(value)
+        shown = text if text is not None else json.dumps(value)
+        if read == shown:
+            consequence = f'ci-operator reads it as the string "{read}" only by conversion'
+        else:
+            consequence = f'ci-operator reads it as "{read}", not "{shown}"'
+        yield ctx.finding(
+            RULE,
+            ctx.locate(violation.document, violation.path, "value"),
+            f"{violation.message}: {shown} is a YAML {kind} where a string is expected; "
+            f'{consequence}: quote it as "{shown}"',
+        )

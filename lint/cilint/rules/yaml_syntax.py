@@ -1,0 +1,48 @@
+"""yaml-syntax: the file is not valid YAML (or JSON), or holds more documents than its kind allows.
+
+**What it does**
+Reports where libyaml stops parsing: bad indentation, tab characters used for indentation,
+unclosed brackets or quotes, a second `---` document in a file that must hold one.
+
+**Why it matters**
+ci-operator, the step-registry loader and ci-images-mirror cannot read the file at all: the config
+is skipped ("failed to load") and every job generated from it disappears or fails.
+
+**Example**
+```yaml
+tests:
+- as: unit
+        commands: make test   # a tab
+```
+
+**Fix**
+```yaml
+tests:
+- as: unit
+  commands: make test
+```
+
+**Options**
+None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cilint.context import FileContext
+from cilint.findings import Finding, Severity
+from cilint.rulespec import RuleSpec
+
+RULE = RuleSpec(
+    code="Y001",
+    name="yaml-syntax",
+    severity=Severity.ERROR,
+    summary="The file cannot be parsed as YAML/JSON, or has more documents than its kind allows.",
+)
+
+
+def check(ctx: FileContext) -> Iterator[Finding]:
+    for problem in ctx.yaml_problems:
+        if problem.category == "syntax":
+            yield ctx.finding(RULE, (problem.line, problem.column), problem.message)

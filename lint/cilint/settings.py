@@ -1,0 +1,114 @@
+"""cilint's own configuration (`.cilint.yaml` or `--config`) and the policy it selects.
+
+Both are YAML files validated against schemas in `schemas/`; a problem in either stops the run
+with exit code 2 and a `file:line:col: message` line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cilint.discover import Layout
+from cilint.errors import CilintError
+from cilint.findings import Severity
+from cilint.load import load_yaml
+from cilint.resources import policy_path
+from cilint.schema import violations
+
+CONFIG_FILE_NAMES = (".cilint.yaml", ".cilint.yml")
+DEFAULT_POLICY = "openshift-ci"
+
+
+@dataclass(frozen=True)
+class Policy:
+    name: str
+    registries: dict[str, object]
+    layout: Layout
+    source: str  # the file it came from
+    raw: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path
+    policy: Policy
+    layout: Layout
+    rule_levels: dict[str, Severity | None]  # rule name → severity, None = off
+    exclude: tuple[str, ...]
+    fail_level: Severity
+    config_file: str | None
+
+
+def _read_validated(path: Path, stem: str, what: str) -> dict[str, object]:
+    try:
+        content = path.read_bytes()
+    except OSError as err:
+        raise CilintError(f"{path}: cannot read {what}: {err.strerror}") from None
+    loaded = load_yaml(content)
+    for problem in loaded.problems:
+        if problem.error:
+            raise CilintError(f"{path}:{problem.line}:{problem.column}: {what}: {problem.message}")
+    data = loaded.documents[0] if loaded.documents else None
+    if data is None:
+        data = {}
+    for violation in violations(stem, 0, data, strict=True):
+        line, column = loaded.source.locate(0, violation.path, violation.at)
+        message = (
+            violation.message
+            if violation.category != "numeric-string"
+            else (f"{violation.message}: expected a string")
+        )
+        raise CilintError(f"{path}:{line}:{column}: invalid {what}: {message}")
+    return data  # type: ignore[return-value]
+
+
+def load_policy(reference: str, relative_to: Path | None) -> Policy:
+    candidate = Path(reference)
+    if relative_to is not None and not candidate.is_absolute():
+        candidate = relative_to / candidate
+    if reference.endswith((".yaml", ".yml")) or "/" in reference:
+        path = candidate
+    else:
+        path = policy_path(reference)
+        if not path.exists():
+            raise CilintError(
+                f"unknown policy {reference!r}: give a shipped policy name "
+                f"({DEFAULT_POLICY}) or a path to a policy file"
+            )
+    data = _read_validated(path, "policy", "policy file")
+    return Policy(
+        name=str(data["name"]),
+        registries=dict(data["registries"]),  # type: ignore[arg-type]
+        layout=Layout.from_mapping(data.get("layout", {})),  # type: ignore[arg-type]
+        source=str(path),
+        raw=data,
+    )
+
+
+def load_settings(root: Path, config: Path | None = None) -> Settings:
+    from cilint.rules import find_rule
+
+    if config is None:
+        config = next((root / n for n in CONFIG_FILE_NAMES if (root / n).is_file()), None)
+    data: dict[str, object] = (
+        _read_validated(config, "cilint-config", "cilint configuration") if config else {}
+    )
+    base = config.parent if config else None
+    policy = load_policy(str(data.get("policy", DEFAULT_POLICY)), base)
+    layout = Layout.from_mapping(data.get("layout", {}), policy.layout)  # type: ignore[arg-type]
+    levels: dict[str, Severity | None] = {}
+    for key, level in dict(data.get("rules", {})).items():  # type: ignore[call-overload]
+        module = find_rule(key)
+        if module is None:
+            raise CilintError(f"{config}: unknown rule {key!r} in rules: (see `cilint rules`)")
+        levels[module.RULE.name] = None if level == "off" else Severity.parse(level)
+    return Settings(
+        root=root,
+        policy=policy,
+        layout=layout,
+        rule_levels=levels,
+        exclude=tuple(data.get("exclude", ())),  # type: ignore[arg-type]
+        fail_level=Severity.parse(str(data.get("fail_level", "error"))),
+        config_file=str(config) if config else None,
+    )
