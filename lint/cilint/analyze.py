@@ -27,11 +27,23 @@ _MANIFEST_KINDS_RE = re.compile(
 )
 
 
+# A symbolic link stored by git as a plain file (core.symlinks=false, or a copied tree): one
+# line, no newline, naming a relative YAML path.
+_SYMLINK_STUB_RE = re.compile(rb"^[\w.@+-]+(?:/[\w.@+-]+)*\.ya?ml$")
+
+
 @dataclass(frozen=True)
 class FileResult:
     path: str
     kind: Kind
     findings: tuple[Finding, ...]
+    skipped: str | None = None  # why the file was not checked, when it was not
+
+
+def symlink_stub_target(content: bytes) -> str | None:
+    if len(content) > 1024 or b"\n" in content:
+        return None
+    return content.decode("utf-8", "replace") if _SYMLINK_STUB_RE.match(content) else None
 
 
 def _load(kind: Kind, content: bytes) -> LoadedYaml:
@@ -53,7 +65,9 @@ def _load(kind: Kind, content: bytes) -> LoadedYaml:
 def _documents(kind: Kind, loaded: LoadedYaml) -> list[tuple[Document, str]]:
     """Objects to validate, each with its schema stem."""
     if kind in SCHEMA_OF_KIND:
-        return [(Document(i, (), d), SCHEMA_OF_KIND[kind]) for i, d in enumerate(loaded.documents)]
+        # Go's decoders read only the first document of a single-document kind.
+        documents = loaded.documents[:1] if kind in SINGLE_DOCUMENT_KINDS else loaded.documents
+        return [(Document(i, (), d), SCHEMA_OF_KIND[kind]) for i, d in enumerate(documents)]
     if kind is not Kind.CLUSTER_MANIFEST:
         return []
     found = []
@@ -73,6 +87,13 @@ def _documents(kind: Kind, loaded: LoadedYaml) -> list[tuple[Document, str]]:
 
 def analyze(item: InputFile, content: bytes, disabled: frozenset[str] = frozenset()) -> FileResult:
     kind = item.kind
+    target = symlink_stub_target(content)
+    if target is not None:
+        reason = (
+            f"git symbolic link stored as a text file (target {target}); not checked itself, "
+            "the file it points to is checked where it lies in the tree"
+        )
+        return FileResult(item.path, kind, (), skipped=reason)
     ctx = FileContext(item.path, kind, item.base)
     if kind is Kind.MAPPING or (
         kind is Kind.CLUSTER_MANIFEST and not _MANIFEST_KINDS_RE.search(content)

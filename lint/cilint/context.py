@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from cilint.discover import relative_to_base
 from cilint.findings import Finding, Severity
 from cilint.kinds import Kind
 from cilint.load import JsonPath, SourceMap, YamlProblem
@@ -30,6 +31,11 @@ class FileContext:
     source: SourceMap = field(default_factory=SourceMap)
     yaml_problems: list[YamlProblem] = field(default_factory=list)
     violations: list[Violation] = field(default_factory=list)
+
+    @property
+    def relative(self) -> str:
+        """The path inside its layout folder (e.g. `org/repo/org-repo-main.yaml`)."""
+        return relative_to_base(self.path, self.base)
 
     @property
     def data(self) -> object:

@@ -46,8 +46,13 @@ class Layout:
     def from_mapping(cls, data: dict[str, list[str]], base: Layout | None = None) -> Layout:
         values = dict(base.__dict__) if base else {}
         for key, paths in data.items():
-            values[key] = tuple(p.strip("/") for p in paths)
+            values[key] = tuple("" if p.strip("/") in ("", ".") else p.strip("/") for p in paths)
         return cls(**values)
+
+
+def relative_to_base(path: str, base: str) -> str:
+    """`path` inside its layout folder `base` (both root-relative)."""
+    return path[len(base) + 1 :] if base and path.startswith(base + "/") else path
 
 
 @dataclass(frozen=True)
@@ -88,11 +93,12 @@ def glob_to_regex(pattern: str) -> re.Pattern[str]:
 
 def _walk(root: Path, start: str, inventory: Inventory) -> Iterator[str]:
     """Root-relative paths of regular files under `start` (a folder or a file), sorted."""
+    start = "" if start in ("", ".") else start
     absolute = root / start
-    if absolute.is_symlink():
+    if start and absolute.is_symlink():
         inventory.skipped.append((start, "symbolic link, not followed"))
         return
-    if absolute.is_file():
+    if start and absolute.is_file():
         yield start
         return
     if not absolute.is_dir():
@@ -107,7 +113,7 @@ def _walk(root: Path, start: str, inventory: Inventory) -> Iterator[str]:
             continue
         subfolders = []
         for entry in entries:
-            rel = f"{folder}/{entry.name}"
+            rel = f"{folder}/{entry.name}" if folder else entry.name
             if entry.name.startswith(".."):
                 inventory.skipped.append((rel, "configmap mount artefact ('..' name)"))
             elif entry.name.startswith("."):
@@ -131,8 +137,7 @@ def _classify_config(path: str) -> Kind | str:
 
 
 def _classify_registry(path: str, base: str) -> Kind | str | None:
-    rel = path[len(base) + 1 :] if path.startswith(base + "/") else path
-    parts = rel.split("/")
+    parts = relative_to_base(path, base).split("/")
     name = parts[-1]
     if parts[0] == "cluster-profiles":
         return None

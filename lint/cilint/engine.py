@@ -44,6 +44,9 @@ def run_check(settings: Settings, selection: list[str] | None = None) -> CheckRe
             inventory.skipped.append((item.path, f"cannot read: {err.strerror}"))
             continue
         result = analyze(item, content, disabled)
+        if result.skipped:
+            inventory.skipped.append((item.path, result.skipped))
+            continue
         if _selected(item.path, selection):
             reported += 1
             findings.extend(result.findings)

@@ -22,9 +22,15 @@ STEP_REGISTRY_KINDS = frozenset(
     {Kind.STEP_REF, Kind.STEP_CHAIN, Kind.STEP_WORKFLOW, Kind.STEP_OBSERVER}
 )
 
-# Inputs that ci-tools (or the API server) decodes strictly: an unknown key is an error there,
-# while ci-operator configs and release-controller configs are decoded leniently.
-STRICT_KINDS = STEP_REGISTRY_KINDS | {Kind.CI_IMAGES_MIRROR, Kind.CLUSTER_MANIFEST}
+# Inputs decoded strictly (an unknown key is an error there): the step registry and the
+# ci-images-mirror config (yaml.UnmarshalStrict in ci-tools), release-controller configs
+# (`--validate-configs` disallows unknown fields) and cluster manifests (the API server).
+# ci-operator configs alone are decoded leniently.
+STRICT_KINDS = STEP_REGISTRY_KINDS | {
+    Kind.CI_IMAGES_MIRROR,
+    Kind.CLUSTER_MANIFEST,
+    Kind.RELEASE_CONTROLLER,
+}
 
 # The schema (stem under schemas/) of each single-schema kind.
 SCHEMA_OF_KIND: dict[Kind, str] = {

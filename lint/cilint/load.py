@@ -176,6 +176,17 @@ class SourceMap:
                 return (mark.line + 1, mark.column + 1)
         return (mark.line + 1, mark.column + 1)
 
+    def contains(self, document: int, path: JsonPath) -> bool:
+        """Whether `path` leads to a node of `document` (so `locate` reaches it exactly)."""
+        if document >= len(self.nodes):
+            return False
+        node: yaml.Node | None = self.nodes[document]
+        for step in path:
+            _, node = _child(node, step)
+            if node is None:
+                return False
+        return True
+
     def scalar_text(self, document: int, path: JsonPath) -> str | None:
         """The source text of the scalar at `path`, as written (without quotes)."""
         if document >= len(self.nodes):

@@ -52,7 +52,7 @@ def format_path(path: JsonPath) -> str:
             out += f".{step}" if out else step
         else:
             out += f"[{json.dumps(step)}]"
-    return out or "(top level)"
+    return out or "top level"
 
 
 def closest_key(key: str, known: tuple[str, ...]) -> str | None:
@@ -123,6 +123,15 @@ def _schema_message(error: ValidationError, where: str) -> tuple[str, str]:
     if error.validator == "not":
         reason = description or (error.validator_value or {}).get("description") or "not allowed"
         return f"{where}: must not be set: {reason}", "key"
+    if error.validator == "minLength" and error.validator_value == 1:
+        suffix = f" ({description})" if description else ""
+        return f"{where}: must not be empty{suffix}", "value"
+    if error.validator == "pattern":
+        return (
+            f"{where}: {_short(error.instance)} does not have the expected form "
+            f"(pattern {error.validator_value})" + (f": {description}" if description else ""),
+            "value",
+        )
     detail = error.message
     if description:
         detail = f"{detail} ({description})"
@@ -137,10 +146,11 @@ def _classify(error: ValidationError, document: int, strict: bool) -> Iterator[V
     where = format_path(path)
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         schema = error.schema if isinstance(error.schema, dict) else {}
-        known = tuple(schema.get("properties", {}))
+        properties = schema.get("properties", {})
+        known = tuple(k for k, v in properties.items() if not _forbidden(v))
         patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
         for key in error.instance:
-            if key in known or any(p.search(key) for p in patterns):
+            if key in properties or any(p.search(key) for p in patterns):
                 continue
             case_only = any(key.lower() == k.lower() for k in known)
             # Go's decoders fold case when matching keys, strict ones too.
@@ -161,12 +171,20 @@ def _classify(error: ValidationError, document: int, strict: bool) -> Iterator[V
         yield Violation("numeric-string", document, path, "value", where, value=error.instance)
         return
     message, at = _schema_message(error, where)
+    if "propertyNames" in error.relative_schema_path and isinstance(error.instance, str):
+        # The failing thing is a key of the object at `path`: point at that key.
+        path, at = (*path, error.instance), "key"
     yield Violation("schema", document, path, at, message)
+
+
+def _forbidden(subschema: object) -> bool:
+    """A property declared only to reject it (`{"not": {}}` or `false`)."""
+    return subschema is False or (isinstance(subschema, dict) and subschema.get("not") == {})
 
 
 def unknown_key_message(key: str, known: tuple[str, ...], where: str, strict: bool) -> str:
     guess = closest_key(key, known)
-    place = where if where != "(top level)" else "the top level"
+    place = where if where != "top level" else "the top level"
     if guess and guess.lower() == key.lower():
         return (
             f"key {key!r} in {place} differs from {guess!r} only in case; Go's decoder "

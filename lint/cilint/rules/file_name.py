@@ -53,13 +53,9 @@ _REGISTRY = {
 }
 
 
-def _relative(ctx: FileContext) -> str:
-    return ctx.path[len(ctx.base) + 1 :] if ctx.path.startswith(ctx.base + "/") else ctx.path
-
-
 def check(ctx: FileContext) -> Iterator[Finding]:
     if ctx.kind is Kind.CI_OPERATOR_CONFIG:
-        info = parse_config_path(_relative(ctx))
+        info = parse_config_path(ctx.relative)
         if isinstance(info, str):
             yield ctx.finding(
                 RULE,
@@ -80,7 +76,7 @@ def check(ctx: FileContext) -> Iterator[Finding]:
     if ctx.kind not in _REGISTRY:
         return
     top, suffix, name_key = _REGISTRY[ctx.kind]
-    relative = _relative(ctx)
+    relative = ctx.relative
     folders, _, file_name = relative.rpartition("/")
     prefix = folders.replace("/", "-")
     expected = f"{prefix}{suffix}"

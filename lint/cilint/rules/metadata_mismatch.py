@@ -55,8 +55,7 @@ RULE = RuleSpec(
 def check(ctx: FileContext) -> Iterator[Finding]:
     if ctx.kind is not Kind.CI_OPERATOR_CONFIG or not isinstance(ctx.data, dict):
         return
-    relative = ctx.path[len(ctx.base) + 1 :] if ctx.path.startswith(ctx.base + "/") else ctx.path
-    info = parse_config_path(relative)
+    info = parse_config_path(ctx.relative)
     if isinstance(info, str):
         return
     metadata = ctx.data.get("zz_generated_metadata")

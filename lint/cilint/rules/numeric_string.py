@@ -61,7 +61,10 @@ def check(ctx: FileContext) -> Iterator[Finding]:
         read = go_string(value)
         shown = text if text is not None else json.dumps(value)
         if read == shown:
-            consequence = f'ci-operator reads it as the string "{read}" only by conversion'
+            consequence = (
+                f'ci-operator converts it to "{read}" here, but the conversion drops digits '
+                'of other values (4.10 becomes "4.1")'
+            )
         else:
             consequence = f'ci-operator reads it as "{read}", not "{shown}"'
         yield ctx.finding(

@@ -1,8 +1,8 @@
 """unknown-key: a key that ci-operator does not know, and so silently ignores.
 
 **What it does**
-Reports keys in ci-operator configs (and release-controller configs) that are not fields of the
-format, and names the closest known key. A key that differs from a known one only in case is
+Reports keys in ci-operator configs that are not fields of the format, and names the closest
+known key. A key that differs from a known one only in case is
 reported too: Go's decoder accepts it, but other tools do not.
 
 **Why it matters**

@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""Set up and run cilint's development tasks with nothing but Python 3.11+ and git.
+
+python3 dev.py demo    # venv + install, then cilint on examples/release
+python3 dev.py test    # venv + install, then ruff and the test suite
+python3 dev.py bench   # venv + install, then the benchmarks in bench/
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".cilint-installed"
+
+
+def run(*command: str | Path, ok: tuple[int, ...] = (0,)) -> int:
+    print("+", " ".join(str(c) for c in command), flush=True)
+    code = subprocess.call([str(c) for c in command], cwd=ROOT)
+    if code not in ok:
+        sys.exit(code)
+    return code
+
+
+def ensure_venv() -> None:
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be started by an older python3
+        sys.exit("cilint needs Python 3.11 or newer")
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == wanted:
+        return
+    if not (BIN / "python").exists():
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    run(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    run(BIN / "python", "-m", "pip", "install", "--quiet", "-e", ".[dev]")
+    STAMP.write_text(wanted)
+
+
+def demo() -> None:
+    # The example tree shows every rule firing, so exit code 1 (findings) is the expected one.
+    run(BIN / "cilint", "check", "--root", "examples/release", ok=(0, 1))
+
+
+def test() -> None:
+    run(BIN / "ruff", "check", "lint", "tests", "bench", "dev.py")
+    run(BIN / "ruff", "format", "--check", "lint", "tests", "bench", "dev.py")
+    run(BIN / "python", "-m", "pytest", "-q", *sys.argv[2:])
+
+
+def bench() -> None:
+    for script in sorted((ROOT / "bench").glob("bench_*.py")):
+        run(BIN / "python", script, *sys.argv[2:])
+
+
+TASKS = {"demo": demo, "test": test, "bench": bench}
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2 or sys.argv[1] not in TASKS:
+        sys.exit(f"usage: python3 dev.py {{{'|'.join(TASKS)}}} [args]")
+    ensure_venv()
+    TASKS[sys.argv[1]]()

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("CILINT_SHARED", REPO.parent / "shared")).resolve()
+CORPUS_RELEASE = SHARED / "corpus" / "openshift-release"
+CORPUS_CITOOLS = SHARED / "corpus" / "ci-tools-testdata"
+
+needs_shared = pytest.mark.skipif(
+    not CORPUS_RELEASE.is_dir(),
+    reason=f"the shared corpus is not at {SHARED} (set CILINT_SHARED to its folder)",
+)
