@@ -80,7 +80,8 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
-    commands.add_parser("rules", help="list every rule")
+    rules = commands.add_parser("rules", help="list every rule")
+    rules.add_argument("--format", choices=("text", "markdown"), default="text")
     rule = commands.add_parser("rule", help="print the documentation of one rule")
     rule.add_argument("name", metavar="NAME-OR-CODE")
     return parser
@@ -119,12 +120,18 @@ def _command_check(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if failing else EXIT_OK
 
 
-def _command_rules() -> int:
+def _command_rules(fmt: str) -> int:
     from cilint.rules import ALL_RULES
 
+    if fmt == "markdown":
+        print("| code | rule | default | what it reports |")
+        print("|---|---|---|---|")
     for module in ALL_RULES:
         spec = module.RULE
-        print(f"{spec.code}  {spec.name:<20} {spec.severity.label:<8} {spec.summary}")
+        if fmt == "markdown":
+            print(f"| {spec.code} | `{spec.name}` | {spec.severity.label} | {spec.summary} |")
+        else:
+            print(f"{spec.code}  {spec.name:<20} {spec.severity.label:<8} {spec.summary}")
     return EXIT_OK
 
 
@@ -148,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             return _command_check(args)
         if args.command == "rules":
-            return _command_rules()
+            return _command_rules(args.format)
         if args.command == "rule":
             return _command_rule(args.name)
         parser.print_help(sys.stderr)
