@@ -188,3 +188,13 @@ def test_default_root_is_the_git_top_level(tmp_path: Path) -> None:
     run = cilint("check", "--format", "json", cwd=config)
     findings = json.loads(run.stdout)["findings"]
     assert {f["path"] for f in findings} == {"ci-operator/config/o/r/o-r-main.yaml"}
+
+
+def test_readme_starts_with_the_two_commands_and_has_the_rules_table() -> None:
+    readme = (REPO / "README.md").read_text()
+    assert readme.startswith("```sh\n")
+    first = readme.splitlines()[1:3]
+    assert first[0].startswith("python3 dev.py demo") and first[1].startswith("python3 dev.py test")
+    table = cilint("rules", "--format", "markdown").stdout
+    start = readme.index("<!-- rules-table:start -->\n") + len("<!-- rules-table:start -->\n")
+    assert readme[start : readme.index("<!-- rules-table:end -->")] == table

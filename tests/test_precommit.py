@@ -32,8 +32,10 @@ def hook_run(tmp_path_factory: pytest.TempPathFactory) -> subprocess.CompletedPr
     _git(tree, "init", "-q")
     _git(tree, "add", ".")
     _git(tree, "-c", "user.email=t@example.invalid", "-c", "user.name=t", "commit", "-qm", "x")
-    staged = ["ci-operator/config/acme/widget/acme-widget-main.yaml",
-              "ci-operator/config/acme/widget/acme-widget-release-1.0.yaml"]
+    staged = [
+        "ci-operator/config/acme/widget/acme-widget-main.yaml",
+        "ci-operator/config/acme/widget/acme-widget-release-1.0.yaml",
+    ]
     for path in staged:
         with open(tree / path, "a", encoding="utf-8") as handle:
             handle.write("# touched\n")
@@ -41,7 +43,12 @@ def hook_run(tmp_path_factory: pytest.TempPathFactory) -> subprocess.CompletedPr
     env = {**os.environ, "PRE_COMMIT_HOME": str(work / "cache"), "NO_COLOR": "1"}
     return subprocess.run(
         [str(PRE_COMMIT), "try-repo", str(REPO), "cilint", "--verbose"],
-        cwd=tree, capture_output=True, text=True, env=env, check=False, timeout=900,
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=900,
     )
 
 
