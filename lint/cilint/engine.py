@@ -61,6 +61,8 @@ def relative_selection(root: Path, paths: list[str]) -> list[str]:
     selection = []
     for raw in paths:
         absolute = Path(raw).resolve()
+        if not absolute.exists():
+            raise CilintError(f"{raw}: no such file or folder")
         try:
             selection.append(absolute.relative_to(root.resolve()).as_posix())
         except ValueError:
