@@ -5,21 +5,26 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import cache
 
 from cilint.context import Document, FileContext
 from cilint.discover import InputFile
+from cilint.facts import ci_operator, manifests, mapping, mirror_config, registry
+from cilint.facts.model import FileFacts
 from cilint.findings import Finding
 from cilint.kinds import (
     SCHEMA_OF_KIND,
     SCHEMA_OF_MANIFEST_KIND,
     SINGLE_DOCUMENT_KINDS,
+    STEP_REGISTRY_KINDS,
     STRICT_KINDS,
     Kind,
 )
 from cilint.load import LoadedYaml, SourceMap, YamlProblem, load_yaml
 from cilint.rules import FILE_RULES
 from cilint.schema import violations
+from cilint.tags import Registries
 
 # Cheap pre-filter: a cluster manifest is parsed only if it may hold a kind cilint reads.
 _MANIFEST_KINDS_RE = re.compile(
@@ -38,6 +43,28 @@ class FileResult:
     kind: Kind
     findings: tuple[Finding, ...]
     skipped: str | None = None  # why the file was not checked, when it was not
+    facts: FileFacts = field(default_factory=FileFacts)
+
+
+@cache
+def _default_registries() -> Registries:
+    from cilint.settings import DEFAULT_POLICY, load_policy
+
+    return load_policy(DEFAULT_POLICY, None).registries
+
+
+def _facts(ctx: FileContext, content: bytes, registries: Registries) -> FileFacts:
+    if ctx.kind is Kind.CI_OPERATOR_CONFIG:
+        return ci_operator.extract(ctx)
+    if ctx.kind in STEP_REGISTRY_KINDS:
+        return registry.extract(ctx)
+    if ctx.kind is Kind.CI_IMAGES_MIRROR:
+        return mirror_config.extract(ctx, registries)
+    if ctx.kind is Kind.CLUSTER_MANIFEST:
+        return manifests.extract(ctx)
+    if ctx.kind is Kind.MAPPING:
+        return mapping.extract(ctx.path, content, registries)
+    return FileFacts()
 
 
 def symlink_stub_target(content: bytes) -> str | None:
@@ -85,7 +112,12 @@ def _documents(kind: Kind, loaded: LoadedYaml) -> list[tuple[Document, str]]:
     return found
 
 
-def analyze(item: InputFile, content: bytes, disabled: frozenset[str] = frozenset()) -> FileResult:
+def analyze(
+    item: InputFile,
+    content: bytes,
+    disabled: frozenset[str] = frozenset(),
+    registries: Registries | None = None,
+) -> FileResult:
     kind = item.kind
     target = symlink_stub_target(content)
     if target is not None:
@@ -144,4 +176,5 @@ def analyze(item: InputFile, content: bytes, disabled: frozenset[str] = frozense
     for rule in FILE_RULES:
         if rule.RULE.name not in disabled:
             findings.extend(rule.check(ctx))
-    return FileResult(item.path, kind, tuple(sorted(findings)))
+    facts = _facts(ctx, content, registries or _default_registries())
+    return FileResult(item.path, kind, tuple(sorted(findings)), facts=facts)

@@ -9,7 +9,10 @@ from cilint.analyze import analyze
 from cilint.discover import Inventory, discover
 from cilint.errors import CilintError
 from cilint.findings import Finding, Severity, sort_key
+from cilint.graph import TagGraph
+from cilint.rules import TREE_RULES
 from cilint.settings import Settings
+from cilint.tree import TreeContext
 
 
 @dataclass
@@ -33,27 +36,51 @@ def _selected(path: str, selection: list[str] | None) -> bool:
 def run_check(settings: Settings, selection: list[str] | None = None) -> CheckResult:
     """Check the whole tree under `settings.root`; report findings only for `selection`
     (root-relative files or folders) when given."""
+    tree = load_tree(settings)
+    findings = [f for f in tree.findings if _selected(f.path, selection)]
+    reported = sum(1 for path in tree.checked if _selected(path, selection))
+    levels = settings.rule_levels
+    findings = [replace(f, severity=levels[f.rule]) if levels.get(f.rule) else f for f in findings]
+    findings.sort(key=sort_key)
+    return CheckResult(findings, tree.inventory, reported)
+
+
+@dataclass
+class LoadedTree:
+    """Every input analysed, the tag graph built, every rule run."""
+
+    inventory: Inventory
+    checked: list[str]
+    findings: list[Finding]
+    graph: TagGraph
+
+
+def load_tree(settings: Settings) -> LoadedTree:
     inventory = discover(settings.root, settings.layout, settings.exclude)
     disabled = frozenset(name for name, level in settings.rule_levels.items() if level is None)
+    registries = settings.policy.registries
     findings: list[Finding] = []
-    reported = 0
+    checked: list[str] = []
+    facts = []
     for item in inventory.files:
         try:
             content = (settings.root / item.path).read_bytes()
         except OSError as err:
             inventory.skipped.append((item.path, f"cannot read: {err.strerror}"))
             continue
-        result = analyze(item, content, disabled)
+        result = analyze(item, content, disabled, registries)
         if result.skipped:
             inventory.skipped.append((item.path, result.skipped))
             continue
-        if _selected(item.path, selection):
-            reported += 1
-            findings.extend(result.findings)
-    levels = settings.rule_levels
-    findings = [replace(f, severity=levels[f.rule]) if levels.get(f.rule) else f for f in findings]
-    findings.sort(key=sort_key)
-    return CheckResult(findings, inventory, reported)
+        checked.append(item.path)
+        findings.extend(result.findings)
+        facts.append(result.facts)
+    graph = TagGraph(facts, settings.policy.exempt_namespaces)
+    context = TreeContext(graph, registries)
+    for rule in TREE_RULES:
+        if rule.RULE.name not in disabled:
+            findings.extend(rule.check(context))
+    return LoadedTree(inventory, checked, findings, graph)
 
 
 def relative_selection(root: Path, paths: list[str]) -> list[str]:

@@ -15,6 +15,7 @@ from cilint.findings import Severity
 from cilint.load import load_yaml
 from cilint.resources import policy_path
 from cilint.schema import violations
+from cilint.tags import Registries
 
 CONFIG_FILE_NAMES = (".cilint.yaml", ".cilint.yml")
 DEFAULT_POLICY = "openshift-ci"
@@ -23,9 +24,10 @@ DEFAULT_POLICY = "openshift-ci"
 @dataclass(frozen=True)
 class Policy:
     name: str
-    registries: dict[str, object]
+    registries: Registries
     layout: Layout
     source: str  # the file it came from
+    exempt_namespaces: tuple[str, ...] = ()
     raw: dict[str, object] = field(default_factory=dict)
 
 
@@ -77,11 +79,13 @@ def load_policy(reference: str, relative_to: Path | None) -> Policy:
                 f"({DEFAULT_POLICY}) or a path to a policy file"
             )
     data = _read_validated(path, "policy", "policy file")
+    tags = data.get("tags") or {}
     return Policy(
         name=str(data["name"]),
-        registries=dict(data["registries"]),  # type: ignore[arg-type]
+        registries=Registries.from_policy(data["registries"]),  # type: ignore[arg-type]
         layout=Layout.from_mapping(data.get("layout", {})),  # type: ignore[arg-type]
         source=str(path),
+        exempt_namespaces=tuple(tags.get("exempt_namespaces", ())),  # type: ignore[union-attr]
         raw=data,
     )
 

@@ -9,14 +9,22 @@ from __future__ import annotations
 from types import ModuleType
 
 from cilint.rules import (
+    conditional_tag,
+    disabled_producer,
     duplicate_key,
+    duplicate_promotion,
     empty_document,
     encoding,
     file_name,
+    legacy_form,
     metadata_mismatch,
     numeric_string,
+    qci_tag_too_long,
     schema,
+    supplemental_overwrites_promotion,
     unknown_key,
+    unproduced_tag,
+    unresolved_step,
     yaml_syntax,
 )
 
@@ -29,11 +37,23 @@ FILE_RULES: tuple[ModuleType, ...] = (
     schema,
     unknown_key,
     numeric_string,
+    legacy_form,
     file_name,
     metadata_mismatch,
 )
 
-ALL_RULES: tuple[ModuleType, ...] = FILE_RULES
+# Rules that look at the tag graph of the whole tree (run after every file is analysed).
+TREE_RULES: tuple[ModuleType, ...] = (
+    unproduced_tag,
+    conditional_tag,
+    disabled_producer,
+    duplicate_promotion,
+    qci_tag_too_long,
+    supplemental_overwrites_promotion,
+    unresolved_step,
+)
+
+ALL_RULES: tuple[ModuleType, ...] = FILE_RULES + TREE_RULES
 
 
 def find_rule(name_or_code: str) -> ModuleType | None:

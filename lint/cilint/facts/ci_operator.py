@@ -1,0 +1,236 @@
+"""Facts of a ci-operator config: what it promotes and which image tags it pulls."""
+
+from __future__ import annotations
+
+from cilint.configpath import parse_config_path
+from cilint.context import FileContext
+from cilint.facts.model import (
+    Consumer,
+    FileFacts,
+    Producer,
+    TagPattern,
+    TestUsage,
+)
+from cilint.facts.promotion import COMMIT, COMMIT_TAG_REGEX, promoted_tags, promotion_targets
+from cilint.facts.steps import (
+    PHASES,
+    from_image_consumer,
+    image_reference,
+    location,
+    phases,
+)
+from cilint.schema import format_path
+
+
+def config_owner(config: dict, fallback: str) -> str:
+    """`org/repo@branch [variant]`, as ci-tools' `Metadata.AsString()` prints it."""
+    metadata = config.get("zz_generated_metadata")
+    if isinstance(metadata, dict) and metadata.get("org") and metadata.get("repo"):
+        text = f"{metadata['org']}/{metadata['repo']}@{metadata.get('branch', '')}"
+        return f"{text} [{metadata['variant']}]" if metadata.get("variant") else text
+    return fallback
+
+
+def _path_info(ctx: FileContext) -> tuple[str, str, str, str]:
+    info = parse_config_path(ctx.relative)
+    if isinstance(info, str):
+        return ("", "", "", "")
+    return (info.org, info.repo, info.branch, info.variant)
+
+
+def _producers(ctx: FileContext, config: dict, owner: str) -> list[Producer]:
+    org, repo, branch, variant = _path_info(ctx)
+    targets = {index: (target, path) for index, target, path in promotion_targets(config)}
+    producers = []
+    for promoted in promoted_tags(config, org, repo, branch, variant):
+        if promoted.kind == "build-cache":
+            where = location(ctx, ("binary_build_commands",))
+            detail = "build cache of binary_build_commands, pushed by the promotion job"
+        else:
+            target, path = targets[promoted.target]
+            word = format_path(path)
+            where = location(ctx, path, "key" if path == ("promotion",) else "value")
+            mode = "name" if target.get("name") else "tag"
+            source = (
+                f", from pipeline tag {promoted.source!r}"
+                if promoted.source != promoted.tag.rsplit(":", 1)[-1]
+                else ""
+            )
+            detail = f"{word} ({mode} mode) of {owner}{source}"
+        if promoted.tag.endswith(":" + COMMIT):
+            namespace, rest = promoted.tag.split("/", 1)
+            image = rest.rsplit(":", 1)[0]
+            pattern = TagPattern(namespace, f"^{_re_escape(image)}$", COMMIT_TAG_REGEX)
+            producers.append(
+                Producer(
+                    "promotion",
+                    None,
+                    promoted.state,
+                    where,
+                    f"{detail}, tagged by commit (tag_by_commit)",
+                    owner,
+                    pattern=pattern,
+                )
+            )
+        else:
+            producers.append(
+                Producer(promoted.kind, promoted.tag, promoted.state, where, detail, owner)
+            )
+    return producers
+
+
+def _re_escape(text: str) -> str:
+    return "".join("\\" + ch if ch in ".^$*+?()[]{}|\\" else ch for ch in text)
+
+
+def _tag_spec(config: dict) -> tuple[str, str] | None:
+    spec = config.get("tag_specification")
+    if (
+        isinstance(spec, dict)
+        and isinstance(spec.get("namespace"), str)
+        and isinstance(spec.get("name"), str)
+    ):
+        return spec["namespace"], spec["name"]
+    return None
+
+
+def _consumers(ctx: FileContext, config: dict, owner: str) -> list[Consumer]:
+    consumers: list[Consumer] = []
+    defaults = _tag_spec(config)
+    for field in ("base_images", "base_rpm_images"):
+        images = config.get(field)
+        if not isinstance(images, dict):
+            continue
+        for alias, ref in images.items():
+            if not isinstance(ref, dict):
+                continue
+            if defaults and ref.get("tag") and not ref.get("namespace") and not ref.get("name"):
+                # ci-tools defaultImageFromReleaseTag: both empty → taken from tag_specification.
+                ref = {**ref, "namespace": defaults[0], "name": defaults[1]}
+            tag = image_reference(ref)
+            if tag:
+                consumers.append(
+                    Consumer(f"{field}.{alias}", location(ctx, (field, alias)), owner, tag=tag)
+                )
+    build_root = config.get("build_root")
+    if isinstance(build_root, dict):
+        tag = image_reference(build_root.get("image_stream_tag"))
+        if tag:
+            consumers.append(
+                Consumer(
+                    "build_root.image_stream_tag",
+                    location(ctx, ("build_root", "image_stream_tag")),
+                    owner,
+                    tag=tag,
+                )
+            )
+    if defaults:
+        consumers.append(
+            Consumer(
+                "tag_specification",
+                location(ctx, ("tag_specification",)),
+                owner,
+                stream="/".join(defaults),
+            )
+        )
+    releases = config.get("releases")
+    if isinstance(releases, dict):
+        for name, release in releases.items():
+            integration = release.get("integration") if isinstance(release, dict) else None
+            if isinstance(integration, dict) and all(
+                isinstance(integration.get(k), str) and integration.get(k)
+                for k in ("namespace", "name")
+            ):
+                consumers.append(
+                    Consumer(
+                        f"releases.{name}.integration",
+                        location(ctx, ("releases", name, "integration")),
+                        owner,
+                        stream=f"{integration['namespace']}/{integration['name']}",
+                    )
+                )
+    for index, raw in enumerate(config.get("raw_steps") or ()):
+        if not isinstance(raw, dict):
+            continue
+        step = raw.get("input_image_tag_step")
+        if isinstance(step, dict):
+            tag = image_reference(step.get("base_image"))
+            if tag:
+                consumers.append(
+                    Consumer(
+                        f"raw_steps[{index}].input_image_tag_step.base_image",
+                        location(ctx, ("raw_steps", index, "input_image_tag_step", "base_image")),
+                        owner,
+                        tag=tag,
+                    )
+                )
+        test_step = raw.get("test_step")
+        if isinstance(test_step, dict):
+            consumers.extend(
+                _literal_consumers(
+                    ctx,
+                    test_step.get("literal_steps"),
+                    ("raw_steps", index, "test_step", "literal_steps"),
+                    owner,
+                )
+            )
+    for index, test in enumerate(config.get("tests") or ()):
+        if isinstance(test, dict):
+            consumers.extend(
+                _literal_consumers(
+                    ctx, test.get("literal_steps"), ("tests", index, "literal_steps"), owner
+                )
+            )
+    return consumers
+
+
+def _literal_consumers(
+    ctx: FileContext, literal: object, path: tuple, owner: str
+) -> list[Consumer]:
+    """from_image of fully resolved (literal) steps and observers."""
+    if not isinstance(literal, dict):
+        return []
+    consumers: list[Consumer] = []
+    for phase in (*PHASES, "observers"):
+        for index, step in enumerate(literal.get(phase) or ()):
+            if isinstance(step, dict):
+                here = (*path, phase, index)
+                field = ".".join(str(p) for p in path) + f".{phase}[{index}].from_image"
+                consumers.extend(from_image_consumer(ctx, step, here, field, owner))
+    return consumers
+
+
+def _tests(ctx: FileContext, config: dict, owner: str) -> list[TestUsage]:
+    usages = []
+    for index, test in enumerate(config.get("tests") or ()):
+        if not isinstance(test, dict) or not isinstance(test.get("steps"), dict):
+            continue
+        steps = test["steps"]
+        name = test.get("as") if isinstance(test.get("as"), str) else f"tests[{index}]"
+        workflow = steps.get("workflow") if isinstance(steps.get("workflow"), str) else None
+        usages.append(
+            TestUsage(
+                owner=owner,
+                name=name,
+                location=location(ctx, ("tests", index), "value"),
+                workflow=workflow,
+                workflow_location=location(ctx, ("tests", index, "steps", "workflow"), "value")
+                if workflow
+                else None,
+                phases=phases(ctx, steps, ("tests", index, "steps"), owner),
+            )
+        )
+    return usages
+
+
+def extract(ctx: FileContext) -> FileFacts:
+    config = ctx.data
+    if not isinstance(config, dict):
+        return FileFacts()
+    owner = config_owner(config, ctx.path)
+    return FileFacts(
+        producers=tuple(_producers(ctx, config, owner)),
+        consumers=tuple(_consumers(ctx, config, owner)),
+        tests=tuple(_tests(ctx, config, owner)),
+        config_owner=owner,
+    )

@@ -1,0 +1,153 @@
+"""The plain, picklable records the per-file stage hands to the graph stage."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+# Producer states: what a producer does for its tag.
+ACTIVE = "active"  # the tag is written to QCI
+DISABLED = "disabled"  # a promotion target with `disabled: true`
+EXCLUDED = "excluded"  # removed by `excluded_images`
+OPTIONAL = "optional"  # an `optional: true` image, left out of promotion
+CONDITIONAL = "conditional"  # exists only if something outside the repo happens
+
+PRODUCER_KINDS = (
+    "promotion",
+    "build-cache",
+    "supplemental",
+    "art",
+    "qci-to-appci",
+    "imagestream",
+    "buildconfig",
+    "mapping",
+)
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    path: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class TagPattern:
+    """Tags matched by regular expressions (Go RE2 syntax, unanchored, as ci-tools matches)."""
+
+    namespace: str
+    name_regex: str
+    tag_regex: str | None = None
+
+    @cached_property
+    def _compiled(self) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
+        return re.compile(self.name_regex), re.compile(self.tag_regex) if self.tag_regex else None
+
+    def matches(self, namespace: str, name: str, tag: str | None = None) -> bool:
+        if namespace != self.namespace:
+            return False
+        name_rx, tag_rx = self._compiled
+        if not name_rx.search(name):
+            return False
+        return tag is None or tag_rx is None or bool(tag_rx.search(tag))
+
+    def __str__(self) -> str:
+        return f"{self.namespace}/{self.name_regex}" + (
+            f":{self.tag_regex}" if self.tag_regex else ""
+        )
+
+
+@dataclass(frozen=True)
+class Producer:
+    kind: str  # one of PRODUCER_KINDS
+    tag: str | None  # the IST it writes, or None for a pattern producer
+    state: str
+    location: Location
+    detail: str  # the stanza in words
+    owner: str  # `org/repo@branch [variant]` for configs, else the file path
+    pattern: TagPattern | None = None
+
+
+@dataclass(frozen=True)
+class Consumer:
+    field: str  # e.g. "base_images.base", "ref.from_image", "releases.latest.integration"
+    location: Location
+    owner: str
+    tag: str | None = None  # the IST pulled
+    stream: str | None = None  # `ns/name` for whole-stream consumers (integration, tag_spec)
+    via: str = ""  # how a registry step is reached, filled in by the graph stage
+
+
+@dataclass(frozen=True)
+class StepItem:
+    """One entry of a pre/test/post (or chain steps) list."""
+
+    kind: str  # "ref" | "chain" | "literal"
+    name: str  # the ref/chain name, or a literal step's `as`
+    location: Location
+    consumes: tuple[Consumer, ...] = ()  # a literal step's from_image (and its observers')
+    observers: tuple[str, ...] = ()  # observers a literal step asks for
+
+
+@dataclass(frozen=True)
+class StepPhases:
+    """pre/test/post of a test or workflow; None for a phase that is not set at all."""
+
+    pre: tuple[StepItem, ...] | None = None
+    test: tuple[StepItem, ...] | None = None
+    post: tuple[StepItem, ...] | None = None
+    observers_enable: tuple[str, ...] = ()
+    observers_disable: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TestUsage:
+    """A multi-stage test of a ci-operator config: what it asks of the step registry."""
+
+    owner: str
+    name: str
+    location: Location
+    workflow: str | None
+    workflow_location: Location | None
+    phases: StepPhases
+
+
+@dataclass(frozen=True)
+class RegistryElement:
+    """A step-registry ref, chain, workflow or observer."""
+
+    kind: str  # "ref" | "chain" | "workflow" | "observer"
+    name: str
+    location: Location
+    consumes: tuple[Consumer, ...] = ()  # ref/observer from_image
+    steps: tuple[StepItem, ...] = ()  # chain steps
+    phases: StepPhases | None = None  # workflow steps
+    observers: tuple[str, ...] = ()  # observers a ref asks for
+
+
+@dataclass(frozen=True)
+class MirrorEntry:
+    """One source → mirrors entry of an ITMS, IDMS or ICSP."""
+
+    kind: str  # "ImageTagMirrorSet" | "ImageDigestMirrorSet" | "ImageContentSourcePolicy"
+    object_name: str
+    source: str
+    mirrors: tuple[str, ...]
+    policy: str | None
+    location: Location
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    producers: tuple[Producer, ...] = ()
+    consumers: tuple[Consumer, ...] = ()
+    tests: tuple[TestUsage, ...] = ()
+    registry: tuple[RegistryElement, ...] = ()
+    mirrors: tuple[MirrorEntry, ...] = ()
+    # For configs: `org/repo@branch [variant]` and the metadata, for cross-config rules.
+    config_owner: str | None = None
+    notes: tuple[str, ...] = field(default=())

@@ -1,0 +1,46 @@
+"""Facts of step-registry files: each ref, chain, workflow and observer, with what it pulls."""
+
+from __future__ import annotations
+
+from cilint.context import FileContext
+from cilint.facts.model import FileFacts, RegistryElement
+from cilint.facts.steps import from_image_consumer, location, phases, step_items
+from cilint.kinds import Kind
+
+_TOP = {
+    Kind.STEP_REF: ("ref", "as"),
+    Kind.STEP_CHAIN: ("chain", "as"),
+    Kind.STEP_WORKFLOW: ("workflow", "as"),
+    Kind.STEP_OBSERVER: ("observer", "name"),
+}
+
+
+def extract(ctx: FileContext) -> FileFacts:
+    top, name_key = _TOP[ctx.kind]
+    data = ctx.data
+    body = data.get(top) if isinstance(data, dict) else None
+    if not isinstance(body, dict) or not isinstance(body.get(name_key), str):
+        return FileFacts()
+    name = body[name_key]
+    owner = f"{top} {name}"
+    where = location(ctx, (top, name_key), "value")
+    if top in ("ref", "observer"):
+        observers = body.get("observers") if top == "ref" else None
+        element = RegistryElement(
+            top,
+            name,
+            where,
+            consumes=from_image_consumer(ctx, body, (top,), f"{top}.from_image", owner),
+            observers=tuple(o for o in observers or () if isinstance(o, str))
+            if isinstance(observers, list)
+            else (),
+        )
+    elif top == "chain":
+        element = RegistryElement(
+            top, name, where, steps=step_items(ctx, body.get("steps"), (top, "steps"), owner)
+        )
+    else:
+        element = RegistryElement(
+            top, name, where, phases=phases(ctx, body.get("steps"), (top, "steps"), owner)
+        )
+    return FileFacts(registry=(element,))

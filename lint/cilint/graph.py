@@ -1,0 +1,231 @@
+"""The image-tag graph: producers → tags → consumers, in networkx.
+
+Nodes are `("tag", "ns/name:tag")`, `("stream", "ns/name")`, `("producer", n)`,
+`("consumer", n)` and `("pattern", n)`; edges carry the location and the field. A pattern
+producer (an `artImages` rule, `tag_by_commit`) is linked to a tag lazily, the first time
+someone asks about that tag. Rules, `cilint explain` and `cilint graph` query this one object.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import networkx as nx
+
+from cilint.facts.model import (
+    ACTIVE,
+    CONDITIONAL,
+    Consumer,
+    FileFacts,
+    Location,
+    MirrorEntry,
+    Producer,
+)
+from cilint.resolve import Registry, UnresolvedStep, resolve
+from cilint.tags import parse_ist
+
+TAG, STREAM, PRODUCER, CONSUMER, PATTERN = "tag", "stream", "producer", "consumer", "pattern"
+PRODUCED, CONDITIONAL_STATUS, UNPRODUCED = "produced", "conditional", "unproduced"
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How a tag (or stream) is covered: `status` is produced, conditional or unproduced."""
+
+    status: str
+    active: tuple[Producer, ...]  # exact producers that write it
+    conditional: tuple[Producer, ...]  # pattern or conditional producers
+    inactive: tuple[Producer, ...]  # disabled targets, exclusions, optional images
+
+    @classmethod
+    def of(cls, producers: list[Producer]) -> Coverage:
+        active = tuple(p for p in producers if p.state == ACTIVE and p.tag)
+        conditional = tuple(
+            p
+            for p in producers
+            if p.state == CONDITIONAL or (p.state == ACTIVE and p.pattern is not None)
+        )
+        inactive = tuple(p for p in producers if p.state not in (ACTIVE, CONDITIONAL))
+        status = PRODUCED if active else CONDITIONAL_STATUS if conditional else UNPRODUCED
+        return cls(status, active, conditional, inactive)
+
+
+class TagGraph:
+    def __init__(self, facts: Iterable[FileFacts], exempt_namespaces: Iterable[str] = ()) -> None:
+        self.graph = nx.MultiDiGraph()
+        self.exempt = [re.compile(p) for p in exempt_namespaces]
+        self.producers: list[Producer] = []
+        self.consumers: list[Consumer] = []
+        self.mirrors: list[MirrorEntry] = []
+        self._patterns: dict[str, list[int]] = defaultdict(list)  # namespace → producer ids
+        self._matched: set[str] = set()
+        usages, elements = [], []
+        for file_facts in facts:
+            for producer in file_facts.producers:
+                self._add_producer(producer)
+            for consumer in file_facts.consumers:
+                self._add_consumer(consumer)
+            usages.extend(file_facts.tests)
+            elements.extend(file_facts.registry)
+            self.mirrors.extend(file_facts.mirrors)
+        self.registry = Registry(elements)
+        resolved, self.unresolved = resolve(usages, self.registry)
+        for consumer in resolved:
+            self._add_consumer(consumer)
+
+    # -- building ----------------------------------------------------------------------------
+
+    def _tag_node(self, ist: str) -> tuple[str, str]:
+        node = (TAG, ist)
+        if node not in self.graph:
+            self.graph.add_node(node)
+            tag = parse_ist(ist)
+            if tag is not None:
+                self.graph.add_edge(node, (STREAM, tag.stream), field="in stream")
+        return node
+
+    def _add_producer(self, producer: Producer) -> None:
+        index = len(self.producers)
+        self.producers.append(producer)
+        node = (PRODUCER, index)
+        self.graph.add_node(node, producer=producer)
+        if producer.pattern is not None:
+            self.graph.add_node((PATTERN, index), producer=producer)
+            self.graph.add_edge(node, (PATTERN, index), field=producer.kind)
+            self._patterns[producer.pattern.namespace].append(index)
+        elif producer.tag:
+            self.graph.add_edge(
+                node,
+                self._tag_node(producer.tag),
+                field=producer.kind,
+                location=producer.location,
+                state=producer.state,
+            )
+
+    def _add_consumer(self, consumer: Consumer) -> None:
+        index = len(self.consumers)
+        self.consumers.append(consumer)
+        node = (CONSUMER, index)
+        self.graph.add_node(node, consumer=consumer)
+        source = self._tag_node(consumer.tag) if consumer.tag else (STREAM, consumer.stream)
+        self.graph.add_edge(source, node, field=consumer.field, location=consumer.location)
+
+    def _link_patterns(self, ist: str) -> None:
+        if ist in self._matched:
+            return
+        self._matched.add(ist)
+        tag = parse_ist(ist)
+        if tag is None:
+            return
+        for index in self._patterns.get(tag.namespace, ()):
+            pattern = self.producers[index].pattern
+            if pattern is not None and pattern.matches(tag.namespace, tag.name, tag.tag):
+                self.graph.add_edge((PATTERN, index), self._tag_node(ist), field="matches")
+
+    # -- queries -----------------------------------------------------------------------------
+
+    def is_exempt(self, ist: str) -> bool:
+        namespace = ist.split("/", 1)[0]
+        return any(rx.search(namespace) for rx in self.exempt)
+
+    def producers_of(self, ist: str) -> list[Producer]:
+        """Every producer of `ist`, exact ones first, in any state."""
+        self._link_patterns(ist)
+        node = (TAG, ist)
+        if node not in self.graph:
+            return []
+        exact, patterns = [], []
+        for source in self.graph.predecessors(node):
+            kind, index = source
+            if kind == PRODUCER:
+                exact.append(self.producers[index])
+            elif kind == PATTERN:
+                patterns.append(self.producers[index])
+        return exact + patterns
+
+    def stream_producers(self, stream: str) -> list[Producer]:
+        """Producers of any tag of `ns/name`, and pattern producers whose name rule matches it."""
+        found = []
+        node = (STREAM, stream)
+        if node in self.graph:
+            for tag_node in self.graph.predecessors(node):
+                found.extend(p for p in self.producers_of(tag_node[1]) if p.tag)
+        namespace, _, name = stream.partition("/")
+        for index in self._patterns.get(namespace, ()):
+            pattern = self.producers[index].pattern
+            if pattern is not None and pattern.matches(namespace, name):
+                found.append(self.producers[index])
+        return found
+
+    def consumers_of(self, ist: str) -> list[Consumer]:
+        """Consumers of `ist` itself, then consumers of its whole stream."""
+        found = []
+        node = (TAG, ist)
+        if node in self.graph:
+            found.extend(
+                self.consumers[c[1]] for c in self.graph.successors(node) if c[0] == CONSUMER
+            )
+        tag = parse_ist(ist)
+        if tag is not None and (STREAM, tag.stream) in self.graph:
+            found.extend(
+                self.consumers[c[1]]
+                for c in self.graph.successors((STREAM, tag.stream))
+                if c[0] == CONSUMER
+            )
+        return found
+
+    def coverage(self, ist: str) -> Coverage:
+        return Coverage.of(self.producers_of(ist))
+
+    def stream_coverage(self, stream: str) -> Coverage:
+        return Coverage.of(self.stream_producers(stream))
+
+    def consumers_by_place(self) -> dict[tuple[Location, str | None, str | None], list[Consumer]]:
+        """Consumers grouped by (location, tag, stream): one registry step used by many tests
+        is one place to fix."""
+        places: dict[tuple[Location, str | None, str | None], list[Consumer]] = defaultdict(list)
+        for consumer in self.consumers:
+            places[(consumer.location, consumer.tag, consumer.stream)].append(consumer)
+        return dict(sorted(places.items(), key=lambda item: item[0][0]))
+
+    def produced_tags(self) -> set[str]:
+        return {p.tag for p in self.producers if p.tag and p.state in (ACTIVE, CONDITIONAL)}
+
+    def nearest(self, ist: str, limit: int = 3) -> list[str]:
+        """Produced tags close to `ist`: other tags of the same stream first (by tag), then
+        tags of the same namespace (by `name:tag`)."""
+        wanted = parse_ist(ist)
+        if wanted is None:
+            return []
+        same_stream: dict[str, str] = {}
+        same_namespace: dict[str, str] = {}
+        for produced in self.produced_tags():
+            tag = parse_ist(produced)
+            if tag is None or produced == ist or tag.namespace != wanted.namespace:
+                continue
+            if tag.name == wanted.name:
+                same_stream[tag.tag] = produced
+            else:
+                same_namespace[f"{tag.name}:{tag.tag}"] = produced
+        close = [
+            same_stream[t]
+            for t in difflib.get_close_matches(wanted.tag, sorted(same_stream), n=limit, cutoff=0.6)
+        ]
+        if len(close) < limit:
+            close += [
+                same_namespace[t]
+                for t in difflib.get_close_matches(
+                    f"{wanted.name}:{wanted.tag}",
+                    sorted(same_namespace),
+                    n=limit - len(close),
+                    cutoff=0.8,
+                )
+            ]
+        return close
+
+    def unresolved_steps(self) -> list[UnresolvedStep]:
+        return list(self.unresolved)

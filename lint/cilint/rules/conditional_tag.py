@@ -1,0 +1,61 @@
+"""conditional-tag: a consumed tag that only a pattern rule covers (e.g. `artImages`).
+
+**What it does**
+Reports, as information, a consumed image tag that no config promotes and no
+`supplementalCIImages` entry names, but that a pattern producer covers: an `artImages` rule of
+the ci-images-mirror config (every tag ART publishes in matching streams is mirrored), a
+`tag_by_commit` commit tag, or a build-cache tag whose promotion is disabled. Says which rule.
+
+**Why it matters**
+Such a tag exists only if something outside the repository happens — ART publishes
+`ocp/4.21:base-rhel9`, a commit gets promoted. When it does not (a new release, a typo in the
+tag that the regex still accepts), the job fails with "not found" and no config in the repo
+explains why.
+
+**Example**
+```yaml
+base_images:
+  base: {namespace: ocp, name: "4.21", tag: base-rhel9}   # only artImages ^base-rhel.*$
+```
+
+**Fix**
+Nothing to fix when ART publishes the tag; check that it does (`cilint explain`), or pull a
+promoted tag.
+
+**Options**
+None. Set its severity to `off` in `.cilint.yaml` to silence it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cilint.findings import Finding, Severity
+from cilint.graph import CONDITIONAL_STATUS
+from cilint.rulespec import RuleSpec
+from cilint.tree import TreeContext, describe
+
+RULE = RuleSpec(
+    code="T002",
+    name="conditional-tag",
+    severity=Severity.INFO,
+    summary="A consumed tag that only a pattern rule (artImages, tag_by_commit) covers.",
+)
+
+
+def check(ctx: TreeContext) -> Iterator[Finding]:
+    graph = ctx.graph
+    for (location, ist, _stream), consumers in graph.consumers_by_place().items():
+        if not ist or graph.is_exempt(ist):
+            continue
+        coverage = graph.coverage(ist)
+        if coverage.status != CONDITIONAL_STATUS:
+            continue
+        yield ctx.finding(
+            RULE,
+            location,
+            f"{ctx.both_spellings(ist)} ({consumers[0].field}) exists only if "
+            f"{describe(coverage.conditional[0])} matches a published tag; nothing in the "
+            "repository promotes it",
+            tag=ist,
+        )

@@ -1,0 +1,66 @@
+"""duplicate-promotion: the same tag is promoted from more than one place.
+
+**What it does**
+Reports every promotion of an image tag that another enabled promotion also writes — two
+configs (variants included) or two targets of one config — at each of them, naming the others.
+Disabled targets do not count. This is ci-operator-checkconfig's
+"output tag X is promoted from more than one place".
+
+**Why it matters**
+Two postsubmits race to push the same QCI tag; whichever merged last wins, so the image changes
+under everyone's feet, and the openshift/release presubmit fails on it anyway.
+
+**Example**
+`org-repo-main.yaml` and `org-repo-main__okd.yaml` both with
+```yaml
+promotion:
+  to:
+  - {namespace: ocp, name: "4.21"}
+```
+
+**Fix**
+Mark all but one with `disabled: true` (as config-brancher does), or promote the variant
+elsewhere.
+
+**Options**
+None.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from cilint.facts.model import ACTIVE, Producer
+from cilint.findings import Finding, Severity
+from cilint.rulespec import RuleSpec
+from cilint.tree import TreeContext
+
+RULE = RuleSpec(
+    code="T004",
+    name="duplicate-promotion",
+    severity=Severity.ERROR,
+    summary="The same tag is promoted by two enabled promotions (configs or variants).",
+)
+
+
+def check(ctx: TreeContext) -> Iterator[Finding]:
+    by_tag: dict[str, list[Producer]] = defaultdict(list)
+    for producer in ctx.graph.producers:
+        if producer.kind == "promotion" and producer.state == ACTIVE and producer.tag:
+            by_tag[producer.tag].append(producer)
+    for tag, producers in sorted(by_tag.items()):
+        places = sorted({(p.location, p.owner) for p in producers})
+        if len(places) < 2:
+            continue
+        for location, owner in places:
+            others = ", ".join(
+                f"{o} ({loc.path}:{loc.line})" for loc, o in places if loc != location
+            )
+            yield ctx.finding(
+                RULE,
+                location,
+                f"{ctx.both_spellings(tag)} is promoted here by {owner} and also by {others}; "
+                "only one promotion may write a tag: set disabled: true on all but one",
+                tag=tag,
+            )

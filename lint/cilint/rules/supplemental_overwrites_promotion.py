@@ -1,0 +1,56 @@
+"""supplemental-overwrites-promotion: a supplementalCIImages target that a config also promotes.
+
+**What it does**
+Reports a `supplementalCIImages` key of the ci-images-mirror config whose tag an enabled
+promotion of some ci-operator config also writes, naming the promotion.
+
+**Why it matters**
+Two writers of one QCI tag: the hourly mirror and the promotion job overwrite each other, so
+the image a job gets depends on which ran last. ci-images-mirror's own presubmit refuses a
+*new* such entry ("would overwrite a promoted tag"), but not one that became a conflict later.
+
+**Example**
+```yaml
+supplementalCIImages:
+  ci/tools:latest:            # also promoted by org/tools@main
+    image: quay.io/org/tools:latest
+```
+
+**Fix**
+Delete the supplemental entry, or stop promoting the tag.
+
+**Options**
+None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cilint.facts.model import ACTIVE
+from cilint.findings import Finding, Severity
+from cilint.rulespec import RuleSpec
+from cilint.tree import TreeContext, describe
+
+RULE = RuleSpec(
+    code="T006",
+    name="supplemental-overwrites-promotion",
+    severity=Severity.ERROR,
+    summary="A supplementalCIImages target that a ci-operator config also promotes.",
+)
+
+
+def check(ctx: TreeContext) -> Iterator[Finding]:
+    for producer in ctx.graph.producers:
+        if producer.kind != "supplemental" or producer.state != ACTIVE or not producer.tag:
+            continue
+        promotions = [p for p in ctx.graph.coverage(producer.tag).active if p.kind == "promotion"]
+        if promotions:
+            yield ctx.finding(
+                RULE,
+                producer.location,
+                f"{ctx.both_spellings(producer.tag)} is mirrored here and also promoted by "
+                f"{describe(promotions[0])}; two writers overwrite each other's image: remove "
+                "this entry or stop promoting the tag",
+                tag=producer.tag,
+            )

@@ -1,0 +1,60 @@
+"""unresolved-step: a test or chain names a ref, chain, workflow or observer that does not exist.
+
+**What it does**
+Resolves each multi-stage test through the step registry, as ci-operator does (the test's own
+`pre`/`test`/`post` win over its workflow's; chains expand recursively; observers are enabled
+by the workflow, the test and the steps, minus `observers.disable`), and reports every name
+that is not in the registry, with the closest existing name.
+
+**Why it matters**
+ci-operator-configresolver fails the config ("unknown step"), and with it every job of that
+config; in a rehearsal the error appears only after the jobs were scheduled.
+
+**Example**
+```yaml
+tests:
+- as: e2e
+  steps:
+    workflow: openshift-e2e-aws
+    test:
+    - ref: openshift-e2e-tset
+```
+
+**Fix**
+```yaml
+    test:
+    - ref: openshift-e2e-test
+```
+
+**Options**
+None. Images pulled by registry steps are checked by `unproduced-tag` once resolved.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from cilint.findings import Finding, Severity
+from cilint.rulespec import RuleSpec
+from cilint.tree import TreeContext
+
+RULE = RuleSpec(
+    code="R001",
+    name="unresolved-step",
+    severity=Severity.ERROR,
+    summary="A test or chain uses a ref, chain, workflow or observer missing from the registry.",
+)
+
+
+def check(ctx: TreeContext) -> Iterator[Finding]:
+    registry = ctx.graph.registry
+    for step in sorted(ctx.graph.unresolved_steps(), key=lambda s: s.location):
+        close = difflib.get_close_matches(step.name, registry.names(step.kind), n=1, cutoff=0.8)
+        hint = f": did you mean {close[0]!r}?" if close else ": add it or fix the name"
+        yield ctx.finding(
+            RULE,
+            step.location,
+            f"{step.kind} {step.name!r} is not in the step registry (used by {step.user}); "
+            f"resolving the test fails{hint}",
+        )

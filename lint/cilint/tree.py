@@ -1,0 +1,78 @@
+"""What a cross-file rule sees: the tag graph of the whole tree and the site's registries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cilint.facts.model import Location
+from cilint.findings import Finding, Severity
+from cilint.graph import TagGraph
+from cilint.rulespec import RuleSpec
+from cilint.tags import Registries, parse_ist
+
+
+@dataclass
+class TreeContext:
+    graph: TagGraph
+    registries: Registries
+
+    def finding(
+        self,
+        rule: RuleSpec,
+        location: Location,
+        message: str,
+        severity: Severity | None = None,
+        tag: str | None = None,
+    ) -> Finding:
+        return Finding(
+            path=location.path,
+            line=max(location.line, 1),
+            column=max(location.column, 1),
+            code=rule.code,
+            rule=rule.name,
+            severity=severity or rule.severity,
+            message=message,
+            tag=tag,
+        )
+
+    def spelling(self, ist: str, form: str) -> str:
+        """`ist` in one of the forms of `Registries.spellings` (e.g. "qci")."""
+        tag = parse_ist(ist)
+        return self.registries.spellings(tag)[form] if tag else ist
+
+    def both_spellings(self, ist: str) -> str:
+        """`ns/name:tag (quay.io/openshift/ci:ns_name_tag)` for messages."""
+        return f"{ist} ({self.spelling(ist, 'qci')})" if parse_ist(ist) else ist
+
+
+def describe(producer: object) -> str:
+    """`detail (path:line)` of a producer, for messages."""
+    location = producer.location  # type: ignore[attr-defined]
+    return f"{producer.detail} ({location.path}:{location.line})"  # type: ignore[attr-defined]
+
+
+_VERB = {
+    "promotion": "promoted by",
+    "build-cache": "build cache of",
+    "supplemental": "mirrored by",
+    "art": "ART mirror rule in",
+    "qci-to-appci": "listed in qciToAppCIImages of",
+    "imagestream": "imported by",
+    "buildconfig": "built by",
+    "mapping": "mirrored by",
+}
+
+
+def by(producer: object) -> str:
+    """`promoted by org/repo@branch`, `mirrored by <file>`: who writes a tag, for messages."""
+    kind = producer.kind  # type: ignore[attr-defined]
+    return f"{_VERB.get(kind, kind)} {producer.owner}"  # type: ignore[attr-defined]
+
+
+def uses(consumers: list, limit: int = 2) -> str:
+    """`; used by A and 3 more` for a consumer reached through the registry."""
+    vias = sorted({c.via for c in consumers if c.via})
+    if not vias:
+        return ""
+    more = f" and {len(vias) - limit} more" if len(vias) > limit else ""
+    return f"; used by {', '.join(vias[:limit])}{more}"
