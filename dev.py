@@ -45,6 +45,15 @@ def ensure_venv() -> None:
 def demo() -> None:
     # The example tree shows every rule firing, so exit code 1 (findings) is the expected one.
     run(BIN / "cilint", "check", "--root", "examples/release", ok=(0, 1))
+    # An unproduced tag (a typo of acme/widget:widget), asked in its QCI-APPCI spelling.
+    run(
+        BIN / "cilint",
+        "explain",
+        "--root",
+        "examples/release",
+        "quay-proxy.ci.openshift.org/openshift/ci:acme_widget_widgit",
+        ok=(0, 1),
+    )
 
 
 def test() -> None:

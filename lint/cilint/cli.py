@@ -80,6 +80,29 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
+    explain = commands.add_parser(
+        "explain", help="where an image tag comes from, who uses it, why it is missing"
+    )
+    explain.add_argument(
+        "tag",
+        metavar="TAG",
+        help="ns/name:tag, or any pull spec of it (app.ci, QCI, QCI-APPCI, cache)",
+    )
+    explain.add_argument("--root", help="release repository root (default: git top level)")
+    explain.add_argument("--config", help="cilint configuration file")
+    explain.add_argument("--format", choices=("text", "json"), default="text")
+
+    graph = commands.add_parser("graph", help="the neighbourhood of a tag or a file, as a picture")
+    graph.add_argument(
+        "target",
+        metavar="TAG-OR-FILE",
+        nargs="?",
+        help="a tag in any spelling, or a file under the root (default: everything)",
+    )
+    graph.add_argument("--root", help="release repository root (default: git top level)")
+    graph.add_argument("--config", help="cilint configuration file")
+    graph.add_argument("--format", choices=("dot", "mermaid", "json"), default="dot")
+
     rules = commands.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("text", "markdown"), default="text")
     rule = commands.add_parser("rule", help="print the documentation of one rule")
@@ -91,10 +114,9 @@ def _command_check(args: argparse.Namespace) -> int:
     from cilint.atomic_write import write_atomically
     from cilint.engine import relative_selection, run_check
     from cilint.report import RENDERERS, ReportOptions
-    from cilint.settings import load_settings
 
     root = _resolve_root(args.root)
-    settings = load_settings(root, Path(args.config).resolve() if args.config else None)
+    settings = _settings(args)
     selection = relative_selection(root, args.paths) if args.paths else None
     result = run_check(settings, selection)
     if args.show_files:
@@ -118,6 +140,46 @@ def _command_check(args: argparse.Namespace) -> int:
         sys.stdout.write(report)
     failing = any(f.severity >= fail_level for f in result.findings)
     return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _settings(args: argparse.Namespace):  # noqa: ANN202 - cilint.settings.Settings
+    from cilint.settings import load_settings
+
+    root = _resolve_root(args.root)
+    return load_settings(root, Path(args.config).resolve() if args.config else None)
+
+
+def _command_explain(args: argparse.Namespace) -> int:
+    import json
+
+    from cilint.engine import load_tree
+    from cilint.explain import explain, render_text
+    from cilint.graph import UNPRODUCED
+    from cilint.tags import TagSpellingError
+
+    settings = _settings(args)
+    try:
+        tag, _digest = settings.policy.registries.parse(args.tag)
+    except TagSpellingError as err:
+        raise CilintError(f"cannot read the tag: {err}") from None
+    report = explain(load_tree(settings), settings.policy.registries, tag)
+    if args.format == "json":
+        sys.stdout.write(json.dumps({"tag": args.tag, **report}, indent=2, ensure_ascii=False))
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render_text(report))
+    return EXIT_FINDINGS if report["status"] == UNPRODUCED else EXIT_OK
+
+
+def _command_graph(args: argparse.Namespace) -> int:
+    from cilint.engine import load_tree
+    from cilint.neighbourhood import RENDERERS, neighbourhood
+
+    settings = _settings(args)
+    tree = load_tree(settings)
+    view = neighbourhood(tree.graph, settings.policy.registries, args.target, settings.root)
+    sys.stdout.write(RENDERERS[args.format](view))
+    return EXIT_OK
 
 
 def _command_rules(fmt: str) -> int:
@@ -154,6 +216,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             return _command_check(args)
+        if args.command == "explain":
+            return _command_explain(args)
+        if args.command == "graph":
+            return _command_graph(args)
         if args.command == "rules":
             return _command_rules(args.format)
         if args.command == "rule":

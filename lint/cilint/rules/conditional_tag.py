@@ -54,8 +54,9 @@ def check(ctx: TreeContext) -> Iterator[Finding]:
         yield ctx.finding(
             RULE,
             location,
-            f"{ctx.both_spellings(ist)} ({consumers[0].field}) exists only if "
-            f"{describe(coverage.conditional[0])} matches a published tag; nothing in the "
-            "repository promotes it",
+            f"{ctx.both_spellings(ist)} is pulled here ({consumers[0].field}); nothing in the "
+            f"repository promotes or names it, only a pattern covers it — "
+            f"{describe(coverage.conditional[0])} — so it exists only if that pattern matches "
+            "a tag that is really published",
             tag=ist,
         )

@@ -1,0 +1,178 @@
+"""`cilint explain TAG`: where an image comes from, who uses it, how clusters pull it, and, when
+it is missing, what to do. Answers the same for every spelling of the tag."""
+
+from __future__ import annotations
+
+import re
+
+from cilint.engine import LoadedTree
+from cilint.facts.model import ACTIVE, CONDITIONAL, MirrorEntry, Producer
+from cilint.graph import CONDITIONAL_STATUS, UNPRODUCED, Coverage
+from cilint.tags import ImageTag, Registries
+from cilint.tree import by
+
+_OWNER_RE = re.compile(r"^(?P<org>[^/]+)/(?P<repo>[^@]+)@(?P<branch>\S+)(?: \[(?P<variant>.+)\])?$")
+
+
+def _producer_record(producer: Producer) -> dict[str, object]:
+    return {
+        "kind": producer.kind,
+        "path": producer.location.path,
+        "line": producer.location.line,
+        "detail": producer.detail,
+        "disabled": producer.state not in (ACTIVE, CONDITIONAL),
+        "state": producer.state,
+    }
+
+
+def _scope_matches(source: str, repository: str) -> bool:
+    """registries.conf scope matching: a source covers itself and anything nested below it."""
+    return repository == source or repository.startswith(source.rstrip("/") + "/")
+
+
+def pull_chain(mirrors: list[MirrorEntry], registries: Registries, tag: ImageTag) -> list[dict]:
+    chain = []
+    repository = registries.qci_proxy
+    for entry in sorted(mirrors, key=lambda m: (m.location, m.kind)):
+        if entry.kind == "ImageContentSourcePolicy" or not _scope_matches(entry.source, repository):
+            continue
+        suffix = repository[len(entry.source.rstrip("/")) :]
+        order = [f"{mirror}{suffix}:{tag.qci_tag}" for mirror in entry.mirrors]
+        if entry.policy != "NeverContactSource":
+            order.append(f"{repository}:{tag.qci_tag}")
+        chain.append(
+            {
+                "kind": entry.kind,
+                "name": entry.object_name,
+                "path": entry.location.path,
+                "line": entry.location.line,
+                "source": entry.source,
+                "policy": entry.policy or "AllowContactingSource",
+                "order": order,
+            }
+        )
+    return chain
+
+
+def promotion_job(owner: str) -> str | None:
+    """The promotion postsubmit prowgen generates for a config (`branch-ci-...-images`)."""
+    match = _OWNER_RE.match(owner)
+    if not match:
+        return None
+    variant = f"-{match['variant']}" if match["variant"] else ""
+    return f"branch-ci-{match['org']}-{match['repo']}-{match['branch']}{variant}-images"
+
+
+def _mirror_insertion(tree: LoadedTree, tag: ImageTag) -> str:
+    supplemental = sorted(
+        (p.tag, p.location) for p in tree.graph.producers if p.kind == "supplemental" and p.tag
+    )
+    if not supplemental:
+        return "add it under supplementalCIImages of the ci-images-mirror config"
+    path = supplemental[0][1].path
+    after = [(t, loc) for t, loc in supplemental if t < tag.ist]
+    place = (
+        f"after {after[-1][0]} (line {after[-1][1].line})"
+        if after
+        else (f"before {supplemental[0][0]} (line {supplemental[0][1].line})")
+    )
+    return (
+        f"add `{tag.ist}: {{image: <the external pull spec>}}` under supplementalCIImages "
+        f"in {path}, {place}"
+    )
+
+
+def _suggestions(tree: LoadedTree, tag: ImageTag, coverage: Coverage) -> list[str]:
+    graph = tree.graph
+    suggestions = []
+    if coverage.status == CONDITIONAL_STATUS:
+        rule = coverage.conditional[0]
+        suggestions.append(
+            f"It exists only if {rule.detail} ({rule.location.path}:{rule.location.line}) "
+            "matches a tag that is really published; check that it is."
+        )
+        return suggestions
+    if coverage.status != UNPRODUCED:
+        return suggestions
+    for candidate in graph.nearest(tag.ist):
+        writers = graph.coverage(candidate).active
+        who = f" ({by(writers[0])})" if writers else ""
+        suggestions.append(f"Did you mean {candidate}{who}?")
+    if coverage.inactive:
+        for producer in coverage.inactive:
+            job = promotion_job(producer.owner) if producer.kind == "promotion" else None
+            then = f", then let its promotion job {job} run (it runs on merge)" if job else ""
+            suggestions.append(
+                f"Not promoted yet: {producer.detail} would write it but is {producer.state} "
+                f"({producer.location.path}:{producer.location.line}); enable it{then}."
+            )
+    else:
+        suggestions.append(
+            "Not promoted yet: if a ci-operator config builds this image, add a promotion.to "
+            f"target with namespace: {tag.namespace} and name: {tag.name} (images named "
+            f"{tag.tag!r}), or tag: {tag.tag} (an image named {tag.name!r}); its promotion job "
+            "branch-ci-<org>-<repo>-<branch>-images pushes it after the merge."
+        )
+    suggestions.append(f"Not mirrored yet: {_mirror_insertion(tree, tag)}.")
+    return suggestions
+
+
+def explain(tree: LoadedTree, registries: Registries, tag: ImageTag) -> dict[str, object]:
+    graph = tree.graph
+    coverage = graph.coverage(tag.ist)
+    producers = sorted(
+        graph.producers_of(tag.ist), key=lambda p: (p.state != ACTIVE, p.location, p.detail)
+    )
+    consumers = sorted(
+        {
+            (c.location, f"{c.field} (the whole stream {c.stream})" if c.stream else c.field, c.via)
+            for c in graph.consumers_of(tag.ist)
+        }
+    )
+    return {
+        "spellings": registries.spellings(tag),
+        "status": coverage.status,
+        "producers": [_producer_record(p) for p in producers],
+        "consumers": [
+            {"path": loc.path, "line": loc.line, "field": field, "via": via}
+            for loc, field, via in consumers
+        ],
+        "pull_chain": pull_chain(graph.mirrors, registries, tag),
+        "suggestions": _suggestions(tree, tag, coverage),
+    }
+
+
+def render_text(report: dict[str, object]) -> str:
+    spellings = report["spellings"]
+    labels = {
+        "ist": "IST",
+        "app_ci": "app.ci",
+        "qci": "QCI",
+        "qci_appci": "QCI-APPCI",
+        "cache": "cache",
+    }
+    lines = [f"{spellings['ist']}: {report['status']}", ""]  # type: ignore[index]
+    lines += [f"  {labels[k]:<10} {v}" for k, v in spellings.items()]  # type: ignore[union-attr]
+    lines += ["", "Produced by:"]
+    for p in report["producers"] or []:  # type: ignore[union-attr]
+        state = "" if p["state"] == ACTIVE else f" [{p['state']}]"
+        lines.append(f"  {p['kind']}{state}  {p['path']}:{p['line']}  {p['detail']}")
+    if not report["producers"]:
+        lines.append("  nothing in this tree")
+    lines += ["", "Used by:"]
+    for c in report["consumers"] or []:  # type: ignore[union-attr]
+        via = f"  (via {c['via']})" if c["via"] else ""
+        lines.append(f"  {c['path']}:{c['line']}  {c['field']}{via}")
+    if not report["consumers"]:
+        lines.append("  nothing in this tree")
+    lines += ["", "Pulled through (mirror sets, in order):"]
+    for m in report["pull_chain"] or []:  # type: ignore[union-attr]
+        lines.append(
+            f"  {m['kind']} {m['name']} ({m['path']}:{m['line']}): " + " → ".join(m["order"])
+        )
+    if not report["pull_chain"]:
+        lines.append("  no ImageTagMirrorSet/ImageDigestMirrorSet for the QCI-APPCI proxy")
+    if report["suggestions"]:
+        lines += ["", "What to do:"]
+        lines += [f"  - {s}" for s in report["suggestions"]]  # type: ignore[union-attr]
+    return "\n".join(lines) + "\n"
