@@ -58,9 +58,11 @@ def resolve(
         base_via = user + (f" → workflow {usage.workflow}" if workflow else "")
         observers: set[str] = set(usage.phases.observers_enable)
         disabled: set[str] = set(usage.phases.observers_disable)
+        named_at = dict(usage.phases.observer_locations)
         if workflow and workflow.phases:
             observers |= set(workflow.phases.observers_enable)
             disabled |= set(workflow.phases.observers_disable)
+            named_at = {**dict(workflow.phases.observer_locations), **named_at}
         for phase in PHASES:
             own = getattr(usage.phases, phase)
             if own is not None:
@@ -76,7 +78,7 @@ def resolve(
         for name in sorted(observers - disabled):
             element = registry.get("observer", name)
             if element is None:
-                missing("observer", name, usage.location, user)
+                missing("observer", name, named_at.get(name, usage.location), user)
                 continue
             consumers.extend(replace(c, via=f"{user} → observer {name}") for c in element.consumes)
     return consumers, unresolved

@@ -102,6 +102,8 @@ class StepPhases:
     post: tuple[StepItem, ...] | None = None
     observers_enable: tuple[str, ...] = ()
     observers_disable: tuple[str, ...] = ()
+    # Where each enabled observer is named, for unresolved names.
+    observer_locations: tuple[tuple[str, Location], ...] = ()
 
 
 @dataclass(frozen=True)

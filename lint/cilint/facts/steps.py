@@ -76,4 +76,9 @@ def phases(ctx: FileContext, steps: object, path: JsonPath, owner: str) -> StepP
         },
         observers_enable=_names(observers.get("enable")),
         observers_disable=_names(observers.get("disable")),
+        observer_locations=tuple(
+            (name, location(ctx, (*path, "observers", "enable", index), "value"))
+            for index, name in enumerate(observers.get("enable") or ())
+            if isinstance(name, str)
+        ),
     )
