@@ -108,25 +108,21 @@ def promoted_tags(
         any_enabled = any_enabled or not disabled
         selected, optional, excluded = _select(target, items)
         by_commit = target.get("tag_by_commit") is True
-        for dst, src in selected.items():
+        candidates = [(dst, src, DISABLED if disabled else ACTIVE) for dst, src in selected.items()]
+        # An image excluded and then re-added by additional_images is one (active) entry.
+        candidates += [(name, name, OPTIONAL) for name in optional if name not in selected]
+        candidates += [(name, name, EXCLUDED) for name in excluded if name not in selected]
+        for dst, src, state in candidates:
             destination = _destination(target, dst)
             if destination is None:
                 continue
-            state = DISABLED if disabled else ACTIVE
             result.append(PromotedTag(destination, state, "promotion", src, index))
             if by_commit:
-                commit_state = DISABLED if disabled else CONDITIONAL
-                namespace = target["namespace"]
-                result.append(
-                    PromotedTag(
-                        f"{namespace}/{dst}:{COMMIT}", commit_state, "promotion", src, index
-                    )
-                )
-        for names, state in ((optional, OPTIONAL), (excluded, EXCLUDED)):
-            for name in names:
-                destination = _destination(target, name)
-                if destination is not None:
-                    result.append(PromotedTag(destination, state, "promotion", name, index))
+                # Commit tags follow their float tag; when it is written, they exist only for
+                # the commits that get promoted.
+                commit_state = CONDITIONAL if state == ACTIVE else state
+                commit_tag = f"{target['namespace']}/{dst}:{COMMIT}"
+                result.append(PromotedTag(commit_tag, commit_state, "promotion", src, index))
     promotion = config.get("promotion")
     commands = config.get("binary_build_commands")
     if (

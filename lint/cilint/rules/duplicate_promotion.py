@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from cilint.facts.model import ACTIVE, Producer
+from cilint.facts.model import ACTIVE, Location, Producer
 from cilint.findings import Finding, Severity
 from cilint.rulespec import RuleSpec
 from cilint.tree import TreeContext
@@ -49,18 +49,25 @@ def check(ctx: TreeContext) -> Iterator[Finding]:
     for producer in ctx.graph.producers:
         if producer.kind == "promotion" and producer.state == ACTIVE and producer.tag:
             by_tag[producer.tag].append(producer)
+    # One finding per promotion stanza and set of rivals, listing the tags they share.
+    shared: dict[tuple[Location, str], dict[tuple[tuple[Location, str], ...], list[str]]] = (
+        defaultdict(lambda: defaultdict(list))
+    )
     for tag, producers in sorted(by_tag.items()):
         places = sorted({(p.location, p.owner) for p in producers})
         if len(places) < 2:
             continue
-        for location, owner in places:
-            others = ", ".join(
-                f"{o} ({loc.path}:{loc.line})" for loc, o in places if loc != location
-            )
+        for place in places:
+            rivals = tuple(other for other in places if other != place)
+            shared[place][rivals].append(tag)
+    for (location, owner), groups in sorted(shared.items()):
+        for rivals, tags in groups.items():
+            others = ", ".join(f"{o} ({loc.path}:{loc.line})" for loc, o in rivals)
+            listed = ", ".join(tags[:3]) + (f" and {len(tags) - 3} more" if len(tags) > 3 else "")
             yield ctx.finding(
                 RULE,
                 location,
-                f"{ctx.both_spellings(tag)} is promoted here by {owner} and also by {others}; "
-                "only one promotion may write a tag: set disabled: true on all but one",
-                tag=tag,
+                f"{owner} promotes {listed} here, which {others} also promotes; two promotion "
+                "jobs would push the same QCI tags: set disabled: true on all but one",
+                tag=tags[0] if len(tags) == 1 else None,
             )

@@ -1,0 +1,152 @@
+"""`cilint explain`: the same answer for every spelling of a tag, for every producer kind."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from cilint.engine import load_tree
+from cilint.explain import explain
+from cilint.settings import load_settings
+from conftest import CORPUS_RELEASE, REPO, needs_shared
+
+# One tag per producer kind found in the openshift-release sample.
+TAGS_BY_KIND = {
+    "promotion": "origin/scos-4.18:base-stream9",
+    "build-cache": "build-cache/openshift-etcd:openshift-4.18",
+    "supplemental": "ci/maistra-builder:2.6",
+    "art": "ocp/4.21:base-rhel9",
+    "qci-to-appci": "ocp/4.17:cli",
+    "buildconfig": "ocp/cli-jq:latest",
+    "mapping": "ocp/ubi:9",
+}
+DIGEST = "sha256:" + "0123456789abcdef" * 4
+
+
+@pytest.fixture(scope="module")
+def corpus():  # noqa: ANN201
+    settings = load_settings(CORPUS_RELEASE)
+    return settings, load_tree(settings)
+
+
+@needs_shared
+@pytest.mark.parametrize("kind", sorted(TAGS_BY_KIND))
+def test_every_spelling_gives_the_same_answer(kind: str, corpus) -> None:  # noqa: ANN001
+    settings, tree = corpus
+    registries = settings.policy.registries
+    ist = TAGS_BY_KIND[kind]
+    tag = registries.parse(ist)[0]
+    spellings = list(registries.spellings(tag).values())
+    spellings += [f"registry.svc.ci.openshift.org/{ist}", f"{spellings[2]}@{DIGEST}"]
+    answers = [explain(tree, registries, registries.parse(text)[0]) for text in spellings]
+    assert all(answer == answers[0] for answer in answers)
+    assert kind in {p["kind"] for p in answers[0]["producers"]}
+    assert answers[0]["status"] in ("produced", "conditional")
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cilint", "explain", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@needs_shared
+def test_cli_json_contract_and_exit_codes() -> None:
+    root = str(CORPUS_RELEASE)
+    runs = {
+        spelling: _cli("--root", root, "--format", "json", spelling)
+        for spelling in (
+            "ci/maistra-builder:2.6",
+            "quay-proxy.ci.openshift.org/openshift/ci:ci_maistra-builder_2.6",
+        )
+    }
+    reports = [json.loads(run.stdout) for run in runs.values()]
+    assert all(run.returncode == 0 for run in runs.values())
+    assert [r.pop("tag") for r in reports] == list(runs)
+    assert reports[0] == reports[1]
+    report = reports[0]
+    assert set(report) == {
+        "spellings",
+        "status",
+        "producers",
+        "consumers",
+        "pull_chain",
+        "suggestions",
+    }
+    assert set(report["spellings"]) == {"ist", "app_ci", "qci", "qci_appci", "cache"}
+    assert {"kind", "path", "line", "detail", "disabled"} <= set(report["producers"][0])
+    assert {"path", "line", "field"} <= set(report["consumers"][0])
+    assert report["pull_chain"][0]["order"] == [
+        "quay.io/openshift/ci:ci_maistra-builder_2.6",
+        "quay-proxy.ci.openshift.org/openshift/ci:ci_maistra-builder_2.6",
+    ]
+
+    missing = _cli("--root", root, "--format", "json", "ci/maistra-builder:2.7")
+    assert missing.returncode == 1
+    report = json.loads(missing.stdout)
+    assert report["status"] == "unproduced" and report["producers"] == []
+    assert any("Did you mean ci/maistra-builder:2." in s for s in report["suggestions"])
+    assert any("supplementalCIImages" in s and "line " in s for s in report["suggestions"])
+
+    bad = _cli("--root", root, "quay.io/openshift/ci:only_two")
+    assert bad.returncode == 2 and bad.stdout == ""
+    assert "cannot read the tag" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_graph_formats_on_the_example_tree() -> None:
+    examples = str(REPO / "examples" / "release")
+    for fmt, marker in (
+        ("dot", "digraph cilint"),
+        ("mermaid", "flowchart LR"),
+        ("json", '"nodes"'),
+    ):
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "cilint",
+                "graph",
+                "--root",
+                examples,
+                "--format",
+                fmt,
+                "acme/widget:widget",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=REPO,
+        )
+        assert run.returncode == 0 and marker in run.stdout
+    view = json.loads(
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "cilint",
+                "graph",
+                "--root",
+                examples,
+                "--format",
+                "json",
+                "ci-operator/config/acme/gizmo/acme-gizmo-main.yaml",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=REPO,
+        ).stdout
+    )
+    labels = {node["label"] for node in view["nodes"]}
+    assert {
+        "acme/widget:widgit",
+        "acme/widget-1.0:widget",
+        "ci-operator/config/acme/gizmo/acme-gizmo-main.yaml",
+    } <= labels
