@@ -61,6 +61,7 @@ class TagGraph:
         self.producers: list[Producer] = []
         self.consumers: list[Consumer] = []
         self.mirrors: list[MirrorEntry] = []
+        self.notes: dict[str, tuple[str, ...]] = {}  # path → what could not be checked
         self._patterns: dict[str, list[int]] = defaultdict(list)  # namespace → producer ids
         self._matched: set[str] = set()
         usages, elements = [], []
@@ -72,6 +73,8 @@ class TagGraph:
             usages.extend(file_facts.tests)
             elements.extend(file_facts.registry)
             self.mirrors.extend(file_facts.mirrors)
+            if file_facts.notes and file_facts.path:
+                self.notes[file_facts.path] = file_facts.notes
         self.registry = Registry(elements)
         resolved, self.unresolved = resolve(usages, self.registry)
         for consumer in resolved:

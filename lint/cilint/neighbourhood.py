@@ -43,6 +43,11 @@ def neighbourhood(
         relative = path.relative_to(root.resolve()).as_posix() if path.is_file() else target
         tags = {p.tag for p in graph.producers if p.tag and p.location.path == relative}
         tags |= {c.tag for c in graph.consumers if c.tag and c.location.path == relative}
+        for number, note in enumerate(graph.notes.get(relative, ())):
+            view.add_node(f"note:{number}", kind="note", label=note)
+            view.add_edge(f"file:{relative}", f"note:{number}", label="not checked")
+        if graph.notes.get(relative):
+            view.nodes[f"file:{relative}"].update(kind="file", label=relative)
     else:
         try:
             tags = {registries.parse(target)[0].ist}
@@ -60,7 +65,7 @@ def _dot_id(text: str) -> str:
 def render_dot(view: nx.DiGraph) -> str:
     lines = ["digraph cilint {", "  rankdir=LR;", "  node [fontname=Helvetica];"]
     for node, data in sorted(view.nodes(data=True)):
-        shape = "box" if data["kind"] == "file" else "ellipse"
+        shape = {"file": "box", "note": "note"}.get(data["kind"], "ellipse")
         colour = {"unproduced": "red", "conditional": "orange"}.get(data.get("status", ""), "black")
         lines.append(
             f"  {_dot_id(node)} [label={_dot_id(data['label'])}, shape={shape}, color={colour}];"
@@ -77,7 +82,7 @@ def render_mermaid(view: nx.DiGraph) -> str:
     for node, data in sorted(view.nodes(data=True)):
         label = data["label"].replace('"', "'")
         lines.append(
-            f'  {ids[node]}["{label}"]' if data["kind"] == "file" else f'  {ids[node]}(["{label}"])'
+            f'  {ids[node]}(["{label}"])' if data["kind"] == "tag" else f'  {ids[node]}["{label}"]'
         )
         if data.get("status") in ("unproduced", "conditional"):
             lines.append(f"  class {ids[node]} {data['status']}")

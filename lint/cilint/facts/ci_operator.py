@@ -233,4 +233,23 @@ def extract(ctx: FileContext) -> FileFacts:
         consumers=tuple(_consumers(ctx, config, owner)),
         tests=tuple(_tests(ctx, config, owner)),
         config_owner=owner,
+        path=ctx.path,
+        notes=tuple(_notes(config)),
     )
+
+
+def _notes(config: dict) -> list[str]:
+    """What the tree cannot tell about this config's images; said, not guessed."""
+    notes = []
+    build_root = config.get("build_root")
+    if isinstance(build_root, dict) and build_root.get("from_repository") is True:
+        notes.append(
+            "build_root.from_repository: the build root image is named in the repository's "
+            ".ci-operator.yaml (build_root_image), which is not in this tree, so it is not checked"
+        )
+    if isinstance(build_root, dict) and build_root.get("use_build_cache") is True:
+        notes.append(
+            "build_root.use_build_cache: the build-cache image is reused only when it exists and "
+            "matches the root; a missing one falls back to the normal root, so it is not checked"
+        )
+    return notes

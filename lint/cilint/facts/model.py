@@ -152,4 +152,5 @@ class FileFacts:
     mirrors: tuple[MirrorEntry, ...] = ()
     # For configs: `org/repo@branch [variant]` and the metadata, for cross-config rules.
     config_owner: str | None = None
+    path: str | None = None
     notes: tuple[str, ...] = field(default=())
