@@ -10,6 +10,7 @@ from cilint.discover import Inventory, discover
 from cilint.errors import CilintError
 from cilint.findings import Finding, Severity, sort_key
 from cilint.graph import TagGraph
+from cilint.kinds import Kind
 from cilint.rules import TREE_RULES
 from cilint.settings import Settings
 from cilint.tree import TreeContext
@@ -76,7 +77,8 @@ def load_tree(settings: Settings) -> LoadedTree:
         findings.extend(result.findings)
         facts.append(result.facts)
     graph = TagGraph(facts, settings.policy.exempt_namespaces)
-    context = TreeContext(graph, registries)
+    manifests = [f.path for f in inventory.files if f.kind is Kind.CLUSTER_MANIFEST]
+    context = TreeContext(graph, registries, settings.policy, manifests)
     for rule in TREE_RULES:
         if rule.RULE.name not in disabled:
             findings.extend(rule.check(context))

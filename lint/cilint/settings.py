@@ -13,6 +13,12 @@ from cilint.discover import Layout
 from cilint.errors import CilintError
 from cilint.findings import Severity
 from cilint.load import load_yaml
+from cilint.mirror_policy import (
+    ClusterGroup,
+    MirrorPolicy,
+    parse_cluster_groups,
+    parse_mirror_policies,
+)
 from cilint.resources import policy_path
 from cilint.schema import violations
 from cilint.tags import Registries
@@ -28,6 +34,8 @@ class Policy:
     layout: Layout
     source: str  # the file it came from
     exempt_namespaces: tuple[str, ...] = ()
+    mirror_policies: tuple[MirrorPolicy, ...] = ()
+    cluster_groups: tuple[ClusterGroup, ...] = ()
     raw: dict[str, object] = field(default_factory=dict)
 
 
@@ -80,12 +88,15 @@ def load_policy(reference: str, relative_to: Path | None) -> Policy:
             )
     data = _read_validated(path, "policy", "policy file")
     tags = data.get("tags") or {}
+    registries = Registries.from_policy(data["registries"])  # type: ignore[arg-type]
     return Policy(
         name=str(data["name"]),
-        registries=Registries.from_policy(data["registries"]),  # type: ignore[arg-type]
+        registries=registries,
         layout=Layout.from_mapping(data.get("layout", {})),  # type: ignore[arg-type]
         source=str(path),
         exempt_namespaces=tuple(tags.get("exempt_namespaces", ())),  # type: ignore[union-attr]
+        mirror_policies=parse_mirror_policies(data.get("mirror_policies"), registries),  # type: ignore[arg-type]
+        cluster_groups=parse_cluster_groups(data.get("cluster_groups")),  # type: ignore[arg-type]
         raw=data,
     )
 

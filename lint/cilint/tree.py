@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from cilint.facts.model import Location
 from cilint.findings import Finding, Severity
 from cilint.graph import TagGraph
+from cilint.mirror_policy import Cluster, clusters
+from cilint.mirror_views import MirrorView, views
 from cilint.rulespec import RuleSpec
+from cilint.settings import Policy
 from cilint.tags import Registries, parse_ist
 
 
@@ -15,6 +19,18 @@ from cilint.tags import Registries, parse_ist
 class TreeContext:
     graph: TagGraph
     registries: Registries
+    policy: Policy | None = None
+    manifest_paths: list[str] = field(default_factory=list)  # every cluster manifest
+
+    @cached_property
+    def clusters(self) -> list[Cluster]:
+        return clusters(self.policy.cluster_groups, self.manifest_paths) if self.policy else []
+
+    @cached_property
+    def mirror_views(self) -> list[MirrorView]:
+        if self.policy is None:
+            return []
+        return views(self.policy.mirror_policies, self.clusters, self.graph.mirrors)
 
     def finding(
         self,
@@ -76,3 +92,19 @@ def uses(consumers: list, limit: int = 2) -> str:
         return ""
     more = f" and {len(vias) - limit} more" if len(vias) > limit else ""
     return f"; used by {', '.join(vias[:limit])}{more}"
+
+
+def per_place(
+    items: list[tuple[Location, str, Severity | None, Cluster]],
+) -> list[tuple[Location, str, Severity | None, list[Cluster]]]:
+    """Merge the same problem found on many clusters into one finding per place; the message
+    holds `{clusters}` where the cluster names go."""
+    grouped: dict[tuple[Location, str, Severity | None], list[Cluster]] = {}
+    for location, message, severity, cluster in items:
+        grouped.setdefault((location, message, severity), []).append(cluster)
+    return [
+        (loc, msg, sev, found)
+        for (loc, msg, sev), found in sorted(
+            grouped.items(), key=lambda item: (item[0][0], item[0][1])
+        )
+    ]

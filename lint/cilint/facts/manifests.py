@@ -88,6 +88,8 @@ def _mirrors(ctx: FileContext, doc: Document, obj: dict) -> list[MirrorEntry]:
                 mirrors,
                 policy if isinstance(policy, str) else None,
                 location(ctx, (*doc.prefix, "spec", key, index), "value", doc.index),
+                doc.index,
+                (*doc.prefix, "spec", key, index, "mirrors"),
             )
         )
     return entries

@@ -141,6 +141,8 @@ class MirrorEntry:
     mirrors: tuple[str, ...]
     policy: str | None
     location: Location
+    document: int = 0  # where its `mirrors` list sits, for `--fix`
+    path: tuple[str | int, ...] = ()
 
 
 @dataclass(frozen=True)

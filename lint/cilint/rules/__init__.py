@@ -18,6 +18,12 @@ from cilint.rules import (
     file_name,
     legacy_form,
     metadata_mismatch,
+    mirror_kind_mismatch,
+    mirror_missing,
+    mirror_order_conflict,
+    mirror_precedence,
+    mirror_scope_shadow,
+    mirror_source_blocked,
     numeric_string,
     qci_tag_too_long,
     schema,
@@ -51,6 +57,12 @@ TREE_RULES: tuple[ModuleType, ...] = (
     qci_tag_too_long,
     supplemental_overwrites_promotion,
     unresolved_step,
+    mirror_precedence,
+    mirror_order_conflict,
+    mirror_source_blocked,
+    mirror_kind_mismatch,
+    mirror_missing,
+    mirror_scope_shadow,
 )
 
 ALL_RULES: tuple[ModuleType, ...] = FILE_RULES + TREE_RULES

@@ -1,0 +1,77 @@
+"""mirror-order-conflict: mirror-set entries for one source order the same mirrors differently.
+
+**What it does**
+OpenShift merges every entry for a source (all ImageTagMirrorSets together; ImageDigest-
+MirrorSets with ImageContentSourcePolicies) into one order by a topological sort of "A comes
+before B" edges. When two entries disagree (A before B in one, B before A in another), the
+edges form a loop. Reports each entry involved, naming the others with file and line, and the
+order the cluster ends up with.
+
+**Why it matters**
+The merge does not fail: runtime-utils breaks the loop by taking mirrors in alphabetical order,
+so the cluster gets an order that no entry asked for — silently, and it changes when someone
+renames a host. (Older documentation says the machine-config pool degrades; the current code
+breaks the loop instead.) Either way, the precedence the policy wants is not what pulls use.
+
+**Example**
+Two ImageTagMirrorSets for `quay-proxy.ci.openshift.org/openshift/ci`: one lists the cache then
+QCI, the other QCI then the cache.
+
+**Fix**
+Make the entries agree, or keep a single entry per source.
+
+**Options**
+None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cilint.findings import Finding, Severity
+from cilint.mirror_views import cluster_names
+from cilint.rulespec import RuleSpec
+from cilint.tree import TreeContext, per_place
+
+RULE = RuleSpec(
+    code="M002",
+    name="mirror-order-conflict",
+    severity=Severity.ERROR,
+    summary="Entries for one source order the same mirrors differently (a loop in the merge).",
+)
+
+
+def _edges(mirrors: tuple[str, ...], source: str) -> set[tuple[str, str]]:
+    edges = set(zip(mirrors, mirrors[1:], strict=False))
+    if source not in mirrors and mirrors:
+        edges.add((mirrors[-1], source))
+    return edges
+
+
+def check(ctx: TreeContext) -> Iterator[Finding]:
+    items = []
+    for view in ctx.mirror_views:
+        if not view.merged.cycles:
+            continue
+        loop_edges = set()
+        for cycle in view.merged.cycles:
+            loop_edges |= set(zip(cycle, (*cycle[1:], cycle[0]), strict=False))
+        involved = [e for e in view.entries if _edges(e.mirrors, view.policy.source) & loop_edges]
+        for entry in involved:
+            mine = sorted(_edges(entry.mirrors, view.policy.source) & loop_edges)
+            others = ", ".join(
+                f"{o.location.path}:{o.location.line}" for o in involved if o is not entry
+            )
+            before = "; ".join(f"{a} before {b}" for a, b in mine)
+            items.append(
+                (
+                    entry.location,
+                    f"this {entry.kind} entry puts {before}, which contradicts {others}; merged, "
+                    f"{{clusters}} get {' → '.join(view.merged.order) or '(nothing)'} "
+                    f"(OpenShift breaks the loop alphabetically): make the entries agree",
+                    None,
+                    view.cluster,
+                )
+            )
+    for location, message, severity, found in per_place(items):
+        yield ctx.finding(RULE, location, message.format(clusters=cluster_names(found)), severity)
