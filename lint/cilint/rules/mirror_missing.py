@@ -63,8 +63,8 @@ def check(ctx: TreeContext) -> Iterator[Finding]:
         items.append(
             (
                 location,
-                f"{{clusters}} get no {view.kind} for {view.policy.source} ({where}), so those "
-                f"pulls go straight to the source: add an {view.kind} listing "
+                f"no {view.kind} for {view.policy.source} reaches {{clusters}} ({where}), so "
+                f"those pulls go straight to the source: add an {view.kind} listing "
                 f"{', then '.join(m.repository for m in view.policy.precedence)}",
                 None,
                 view.cluster,
