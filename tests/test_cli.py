@@ -198,3 +198,28 @@ def test_readme_starts_with_the_two_commands_and_has_the_rules_table() -> None:
     table = cilint("rules", "--format", "markdown").stdout
     start = readme.index("<!-- rules-table:start -->\n") + len("<!-- rules-table:start -->\n")
     assert readme[start : readme.index("<!-- rules-table:end -->")] == table
+
+
+def test_readme_shows_the_real_explain_output() -> None:
+    readme = (REPO / "README.md").read_text()
+    start = readme.index("<!-- explain-example:start -->\n") + len(
+        "<!-- explain-example:start -->\n"
+    )
+    shown = readme[start : readme.index("<!-- explain-example:end -->")]
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cilint",
+            "explain",
+            "--root",
+            str(EXAMPLES),
+            "quay-proxy.ci.openshift.org/openshift/ci:acme_widget_widgit",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO,
+    )
+    assert run.returncode == 1
+    assert shown == run.stdout

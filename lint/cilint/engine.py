@@ -54,6 +54,7 @@ class LoadedTree:
     checked: list[str]
     findings: list[Finding]
     graph: TagGraph
+    context: TreeContext
 
 
 def load_tree(settings: Settings) -> LoadedTree:
@@ -82,7 +83,7 @@ def load_tree(settings: Settings) -> LoadedTree:
     for rule in TREE_RULES:
         if rule.RULE.name not in disabled:
             findings.extend(rule.check(context))
-    return LoadedTree(inventory, checked, findings, graph)
+    return LoadedTree(inventory, checked, findings, graph, context)
 
 
 def relative_selection(root: Path, paths: list[str]) -> list[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from cilint.engine import LoadedTree
-from cilint.facts.model import ACTIVE, CONDITIONAL, MirrorEntry, Producer
+from cilint.facts.model import ACTIVE, CONDITIONAL, Producer
 from cilint.graph import CONDITIONAL_STATUS, UNPRODUCED, Coverage
 from cilint.tags import ImageTag, Registries
 from cilint.tree import by
@@ -25,33 +25,35 @@ def _producer_record(producer: Producer) -> dict[str, object]:
     }
 
 
-def _scope_matches(source: str, repository: str) -> bool:
-    """registries.conf scope matching: a source covers itself and anything nested below it."""
-    return repository == source or repository.startswith(source.rstrip("/") + "/")
-
-
-def pull_chain(mirrors: list[MirrorEntry], registries: Registries, tag: ImageTag) -> list[dict]:
-    chain = []
-    repository = registries.qci_proxy
-    for entry in sorted(mirrors, key=lambda m: (m.location, m.kind)):
-        if entry.kind == "ImageContentSourcePolicy" or not _scope_matches(entry.source, repository):
+def pull_chain(tree: LoadedTree, registries: Registries, tag: ImageTag) -> list[dict]:
+    """How each policed cluster pulls `tag` through QCI-APPCI: the merged mirror order per
+    kind, one item per distinct order, with the clusters that get it."""
+    chains: dict[tuple[str, tuple[str, ...], bool], dict] = {}
+    for view in tree.context.mirror_views:
+        if view.policy.source != registries.qci_proxy or not view.entries:
             continue
-        suffix = repository[len(entry.source.rstrip("/")) :]
-        order = [f"{mirror}{suffix}:{tag.qci_tag}" for mirror in entry.mirrors]
-        if entry.policy != "NeverContactSource":
-            order.append(f"{repository}:{tag.qci_tag}")
-        chain.append(
+        order = tuple(f"{repository}:{tag.qci_tag}" for repository in view.merged.with_source)
+        key = (view.kind, order, view.merged.blocked)
+        chain = chains.setdefault(
+            key,
             {
-                "kind": entry.kind,
-                "name": entry.object_name,
-                "path": entry.location.path,
-                "line": entry.location.line,
-                "source": entry.source,
-                "policy": entry.policy or "AllowContactingSource",
-                "order": order,
-            }
+                "kind": view.kind,
+                "clusters": [],
+                "order": list(order),
+                "source_policy": "NeverContactSource"
+                if view.merged.blocked
+                else "AllowContactingSource",
+                "path": view.entries[0].location.path,
+                "line": view.entries[0].location.line,
+                "entries": sorted({(e.location.path, e.location.line) for e in view.entries}),
+            },
         )
-    return chain
+        chain["clusters"].append(view.cluster.name)
+    result = []
+    for chain in sorted(chains.values(), key=lambda c: (c["kind"], c["clusters"])):
+        chain["entries"] = [{"path": p, "line": n} for p, n in chain["entries"]]
+        result.append(chain)
+    return result
 
 
 def promotion_job(owner: str) -> str | None:
@@ -137,7 +139,7 @@ def explain(tree: LoadedTree, registries: Registries, tag: ImageTag) -> dict[str
             {"path": loc.path, "line": loc.line, "field": field, "via": via}
             for loc, field, via in consumers
         ],
-        "pull_chain": pull_chain(graph.mirrors, registries, tag),
+        "pull_chain": pull_chain(tree, registries, tag),
         "suggestions": _suggestions(tree, tag, coverage),
     }
 
@@ -165,11 +167,10 @@ def render_text(report: dict[str, object]) -> str:
         lines.append(f"  {c['path']}:{c['line']}  {c['field']}{via}")
     if not report["consumers"]:
         lines.append("  nothing in this tree")
-    lines += ["", "Pulled through (mirror sets, in order):"]
+    lines += ["", "Pulled through (merged mirror sets, per cluster):"]
     for m in report["pull_chain"] or []:  # type: ignore[union-attr]
-        lines.append(
-            f"  {m['kind']} {m['name']} ({m['path']}:{m['line']}): " + " → ".join(m["order"])
-        )
+        lines.append(f"  {m['kind']} on {', '.join(m['clusters'])} ({m['path']}:{m['line']}):")
+        lines.append("    " + " → ".join(m["order"]))
     if not report["pull_chain"]:
         lines.append("  no ImageTagMirrorSet/ImageDigestMirrorSet for the QCI-APPCI proxy")
     if report["suggestions"]:
