@@ -202,10 +202,11 @@ def test_readme_starts_with_the_two_commands_and_has_the_rules_table() -> None:
 
 def test_readme_shows_the_real_explain_output() -> None:
     readme = (REPO / "README.md").read_text()
-    start = readme.index("<!-- explain-example:start -->\n") + len(
-        "<!-- explain-example:start -->\n"
-    )
-    shown = readme[start : readme.index("<!-- explain-example:end -->")]
+    start = readme.index("<!-- explain-example:start -->\n")
+    block = readme[start : readme.index("<!-- explain-example:end -->")].splitlines(keepends=True)
+    assert block[1] == "```text\n" and block[2].startswith("$ cilint explain")
+    assert block[-1] == "```\n"
+    shown = "".join(block[3:-1])
     run = subprocess.run(
         [
             sys.executable,
