@@ -74,6 +74,17 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     check.add_argument(
+        "--fix",
+        action="store_true",
+        help="reorder mirror lists into the policy's order (mirror-precedence), then report "
+        "what remains",
+    )
+    check.add_argument(
+        "--diff",
+        action="store_true",
+        help="with --fix: print the changes as a unified diff and write nothing",
+    )
+    check.add_argument(
         "--show-files",
         action="store_true",
         help="list every input with its kind, and every skipped file with why",
@@ -118,6 +129,12 @@ def _command_check(args: argparse.Namespace) -> int:
     root = _resolve_root(args.root)
     settings = _settings(args)
     selection = relative_selection(root, args.paths) if args.paths else None
+    if args.diff and not args.fix:
+        raise CilintError("--diff goes with --fix")
+    if args.fix:
+        changed = _fix(settings, selection, show_diff=args.diff)
+        if args.diff:
+            return EXIT_FINDINGS if changed else EXIT_OK
     result = run_check(settings, selection)
     if args.show_files:
         for item in result.inventory.files:
@@ -180,6 +197,23 @@ def _command_graph(args: argparse.Namespace) -> int:
     view = neighbourhood(tree.graph, settings.policy.registries, args.target, settings.root)
     sys.stdout.write(RENDERERS[args.format](view))
     return EXIT_OK
+
+
+def _fix(settings, selection: list[str] | None, show_diff: bool) -> bool:  # noqa: ANN001
+    from cilint.engine import is_selected, load_tree
+    from cilint.fix import apply
+
+    plans = apply.plan(
+        load_tree(settings), settings.root, lambda path: is_selected(path, selection)
+    )
+    if show_diff:
+        sys.stdout.write(apply.diff(plans))
+    else:
+        apply.write(plans, settings.root)
+        if plans:
+            lists = sum(p.lists for p in plans)
+            print(f"cilint: fixed {lists} mirror list(s) in {len(plans)} file(s)", file=sys.stderr)
+    return bool(plans)
 
 
 def _command_rules(fmt: str) -> int:

@@ -26,7 +26,7 @@ class CheckResult:
         return sum(1 for f in self.findings if f.severity == severity)
 
 
-def _selected(path: str, selection: list[str] | None) -> bool:
+def is_selected(path: str, selection: list[str] | None) -> bool:
     if selection is None:
         return True
     return any(
@@ -38,8 +38,8 @@ def run_check(settings: Settings, selection: list[str] | None = None) -> CheckRe
     """Check the whole tree under `settings.root`; report findings only for `selection`
     (root-relative files or folders) when given."""
     tree = load_tree(settings)
-    findings = [f for f in tree.findings if _selected(f.path, selection)]
-    reported = sum(1 for path in tree.checked if _selected(path, selection))
+    findings = [f for f in tree.findings if is_selected(f.path, selection)]
+    reported = sum(1 for path in tree.checked if is_selected(path, selection))
     levels = settings.rule_levels
     findings = [replace(f, severity=levels[f.rule]) if levels.get(f.rule) else f for f in findings]
     findings.sort(key=sort_key)

@@ -1,0 +1,1 @@
+"""Safe, mechanical rewrites of input files (`cilint check --fix`)."""
