@@ -3,7 +3,8 @@
 **What it does**
 Reports unquoted scalars that YAML 1.1 reads as numbers or booleans in fields that ci-tools
 declares as strings (names, tags, versions, env values, ...), and says which string ci-operator
-actually receives.
+actually receives: an error when that differs from what is written (`4.10` → `"4.1"`), a warning
+when it happens to be the same (`cpu: 1`, `VERSION: 2.3`).
 
 **Why it matters**
 ghodss/yaml converts a number in a string field with 32-bit float formatting: `name: 4.10`
@@ -60,10 +61,14 @@ def check(ctx: FileContext) -> Iterator[Finding]:
         kind = "boolean" if isinstance(value, bool) else "number"
         read = go_string(value)
         shown = text if text is not None else json.dumps(value)
+        severity = None
         if read == shown:
+            # Read as written: nothing breaks today, but the value is one edit away from
+            # losing digits, and determinize writes it quoted.
+            severity = Severity.WARNING
             consequence = (
-                f'ci-operator converts it to "{read}" here, but the conversion drops digits '
-                'of other values (4.10 becomes "4.1")'
+                f'ci-operator converts it to "{read}", as written, but the conversion drops '
+                'digits of other values (4.10 becomes "4.1") and determinize writes it quoted'
             )
         else:
             consequence = f'ci-operator reads it as "{read}", not "{shown}"'
@@ -72,4 +77,5 @@ def check(ctx: FileContext) -> Iterator[Finding]:
             ctx.locate(violation.document, violation.path, "value"),
             f"{violation.message}: {shown} is a YAML {kind} where a string is expected; "
             f'{consequence}: quote it as "{shown}"',
+            severity,
         )
