@@ -1,0 +1,100 @@
+"""jsonschema-rs answers "valid?" for speed; python-jsonschema is the reference. They must agree
+on every document we have (corpus, fixtures, examples) and on generated ones."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cilint.analyze import _documents, _load
+from cilint.discover import discover
+from cilint.kinds import Kind
+from cilint.schema import fast_validator, validator
+from cilint.settings import load_settings
+from conftest import CORPUS_CITOOLS, CORPUS_RELEASE, REPO
+
+ROOTS = [
+    CORPUS_RELEASE,
+    REPO / "examples" / "release",
+    *sorted(p for p in (REPO / "tests" / "fixtures").glob("*/*/tree")),
+]
+
+
+def _documents_of(root: Path) -> list[tuple[str, object]]:
+    found = []
+    for item in discover(root, load_settings(root).layout).files:
+        if item.kind is Kind.MAPPING:
+            continue
+        loaded = _load(item.kind, (root / item.path).read_bytes())
+        found.extend((stem, doc.data) for doc, stem in _documents(item.kind, loaded))
+    return found
+
+
+def _agree(stem: str, data: object) -> bool:
+    return fast_validator(stem).is_valid(data) == (not any(validator(stem).iter_errors(data)))
+
+
+@pytest.mark.parametrize(
+    "root", [r for r in ROOTS if r.is_dir()], ids=lambda r: r.relative_to(r.parents[2]).as_posix()
+)
+def test_engines_agree_on_every_real_document(root: Path) -> None:
+    documents = _documents_of(root)
+    assert all(_agree(stem, data) for stem, data in documents)
+
+
+def test_engines_agree_on_ci_tools_configs() -> None:
+    if not CORPUS_CITOOLS.is_dir():
+        pytest.skip("no shared corpus")
+    from cilint.load import load_yaml
+
+    for path in CORPUS_CITOOLS.rglob("*.yaml"):
+        for data in load_yaml(path.read_bytes()).documents:
+            assert _agree("ci-operator-config", data), path
+
+
+KEYS = [
+    "base_images",
+    "build_root",
+    "tests",
+    "images",
+    "promotion",
+    "resources",
+    "as",
+    "to",
+    "commands",
+    "container",
+    "from",
+    "namespace",
+    "name",
+    "tag",
+    "items",
+    "steps",
+    "env",
+]
+values = st.recursive(
+    st.one_of(
+        st.text(max_size=6),
+        st.integers(),
+        st.booleans(),
+        st.none(),
+        st.floats(allow_nan=False, allow_infinity=False),
+    ),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(KEYS), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=400)
+@given(
+    st.dictionaries(st.sampled_from(KEYS), values, max_size=6),
+    st.sampled_from(
+        ["ci-operator-config", "step-registry-ref", "ci-images-mirror", "image-tag-mirror-set"]
+    ),
+)
+def test_engines_agree_on_generated_documents(document: dict, stem: str) -> None:
+    assert _agree(stem, document)
