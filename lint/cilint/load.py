@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+import orjson
 import yaml
+import yaml_rs
 from yaml.cyaml import CParser
 
 from cilint.goformat import go_key_string
@@ -148,11 +150,22 @@ class YamlProblem:
 JsonPath = tuple[str | int, ...]
 
 
-@dataclass
 class SourceMap:
-    """The composed node of each document, to turn a JSON path into a 1-based line and column."""
+    """The composed node of each document, to turn a JSON path into a 1-based line and column.
 
-    nodes: list[yaml.Node] = field(default_factory=list)
+    Built from already composed nodes, or lazily from the file's bytes: libyaml composes the
+    nodes only the first time a position is asked for (most files never need one).
+    """
+
+    def __init__(self, nodes: list[yaml.Node] | None = None, content: bytes | None = None):
+        self._nodes = nodes
+        self._content = content
+
+    @property
+    def nodes(self) -> list[yaml.Node]:
+        if self._nodes is None:
+            self._nodes = _compose_all(self._content or b"")
+        return self._nodes
 
     def locate(self, document: int, path: JsonPath, at: str = "value") -> tuple[int, int]:
         """Position of `path` in `document`: of its key when `at == "key"`, else of its value.
@@ -239,6 +252,50 @@ def _char_at(content: bytes, index: int) -> str:
     return text[index] if 0 <= index < len(text) else ""
 
 
+def _compose_all(content: bytes) -> list[yaml.Node]:
+    """The node tree of every document, for positions; [] when the bytes do not parse."""
+    if content.startswith(UTF8_BOM):
+        content = content[len(UTF8_BOM) :]
+    loader = GoYamlLoader(content)
+    nodes: list[yaml.Node] = []
+    try:
+        while loader.check_node():
+            nodes.append(loader.get_node())
+    except yaml.YAMLError:
+        pass
+    finally:
+        loader.dispose()
+    return nodes
+
+
+# Plain scalars and constructs where YAML 1.2 (yaml-rs) and Go's yaml.v2 (YAML 1.1) read the
+# same text differently, or that yaml-rs does not handle like libyaml: booleans spelled y/n/yes/
+# no/on/off, leading-zero and 0b integers, merge keys, tags, and a second document. A file that
+# contains any of them (even inside a block scalar: a false alarm only costs speed) is read by
+# libyaml instead.
+_YAML12_DIFFERS = re.compile(
+    rb"(?:^|[\s\[{,:?-])"
+    rb"(?:(?:y|Y|n|N|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF"
+    rb"|[-+]?0[0-9_]*[0-9_]|[-+]?0b[01_]+)(?=[ \t]*(?:$|[\]},#:]))|<<|!)"
+    rb"|\n(?:---|\.\.\.)",
+    re.MULTILINE,
+)
+
+
+def _fast_documents(content: bytes) -> list[object] | None:
+    """The documents read by yaml-rs (~8x libyaml, bench/bench_load.py), or None when this file
+    needs libyaml: a construct above, a parse error or duplicate key (libyaml reports them with
+    positions), no document, or data JSON cannot hold (non-string keys, timestamps)."""
+    if _YAML12_DIFFERS.search(content):
+        return None
+    try:
+        data = yaml_rs.loads(content.decode("utf-8"))
+        orjson.dumps(data, option=orjson.OPT_PASSTHROUGH_DATETIME)
+    except (yaml_rs.YAMLDecodeError, TypeError, ValueError, OverflowError, RecursionError):
+        return None
+    return None if data is None else [data]
+
+
 @dataclass
 class LoadedYaml:
     documents: list[object]
@@ -275,6 +332,10 @@ def load_yaml(content: bytes) -> LoadedYaml:
             )
         )
         return LoadedYaml([], SourceMap(), problems)
+
+    fast = _fast_documents(content)
+    if fast is not None:
+        return LoadedYaml(fast, SourceMap(content=content), problems)
 
     loader = GoYamlLoader(content)
     nodes: list[yaml.Node] = []
