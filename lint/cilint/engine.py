@@ -11,6 +11,7 @@ from cilint.errors import CilintError
 from cilint.findings import Finding, Severity, sort_key
 from cilint.graph import TagGraph
 from cilint.kinds import Kind
+from cilint.positions import Positions
 from cilint.rules import TREE_RULES
 from cilint.settings import Settings
 from cilint.tree import TreeContext
@@ -79,7 +80,7 @@ def load_tree(settings: Settings) -> LoadedTree:
         facts.append(result.facts)
     graph = TagGraph(facts, settings.policy.exempt_namespaces)
     manifests = [f.path for f in inventory.files if f.kind is Kind.CLUSTER_MANIFEST]
-    context = TreeContext(graph, registries, settings.policy, manifests)
+    context = TreeContext(graph, registries, settings.policy, manifests, Positions(settings.root))
     for rule in TREE_RULES:
         if rule.RULE.name not in disabled:
             findings.extend(rule.check(context))

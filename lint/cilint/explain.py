@@ -9,16 +9,17 @@ from cilint.engine import LoadedTree
 from cilint.facts.model import ACTIVE, CONDITIONAL, Producer
 from cilint.graph import CONDITIONAL_STATUS, UNPRODUCED, Coverage
 from cilint.tags import ImageTag, Registries
-from cilint.tree import by
+from cilint.tree import TreeContext, by
 
 _OWNER_RE = re.compile(r"^(?P<org>[^/]+)/(?P<repo>[^@]+)@(?P<branch>\S+)(?: \[(?P<variant>.+)\])?$")
 
 
-def _producer_record(producer: Producer) -> dict[str, object]:
+def _producer_record(producer: Producer, context: TreeContext) -> dict[str, object]:
+    location = context.resolve(producer.location)
     return {
         "kind": producer.kind,
-        "path": producer.location.path,
-        "line": producer.location.line,
+        "path": location.path,
+        "line": location.line,
         "detail": producer.detail,
         "disabled": producer.state not in (ACTIVE, CONDITIONAL),
         "state": producer.state,
@@ -44,8 +45,10 @@ def pull_chain(tree: LoadedTree, registries: Registries, tag: ImageTag) -> list[
                 if view.merged.blocked
                 else "AllowContactingSource",
                 "path": view.entries[0].location.path,
-                "line": view.entries[0].location.line,
-                "entries": sorted({(e.location.path, e.location.line) for e in view.entries}),
+                "line": tree.context.resolve(view.entries[0].location).line,
+                "entries": sorted(
+                    {(e.location.path, tree.context.resolve(e.location).line) for e in view.entries}
+                ),
             },
         )
         chain["clusters"].append(view.cluster.name)
@@ -73,10 +76,11 @@ def _mirror_insertion(tree: LoadedTree, tag: ImageTag) -> str:
         return "add it under supplementalCIImages of the ci-images-mirror config"
     path = supplemental[0][1].path
     after = [(t, loc) for t, loc in supplemental if t < tag.ist]
+    line = tree.context.resolve((after[-1] if after else supplemental[0])[1]).line
     place = (
-        f"after {after[-1][0]} (line {after[-1][1].line})"
+        f"after {after[-1][0]} (line {line})"
         if after
-        else (f"before {supplemental[0][0]} (line {supplemental[0][1].line})")
+        else (f"before {supplemental[0][0]} (line {line})")
     )
     return (
         f"add `{tag.ist}: {{image: <the external pull spec>}}` under supplementalCIImages "
@@ -90,7 +94,7 @@ def _suggestions(tree: LoadedTree, tag: ImageTag, coverage: Coverage) -> list[st
     if coverage.status == CONDITIONAL_STATUS:
         rule = coverage.conditional[0]
         suggestions.append(
-            f"It exists only if {rule.detail} ({rule.location.path}:{rule.location.line}) "
+            f"It exists only if {rule.detail} ({tree.context.where(rule.location)}) "
             "matches a tag that is really published; check that it is."
         )
         return suggestions
@@ -106,7 +110,7 @@ def _suggestions(tree: LoadedTree, tag: ImageTag, coverage: Coverage) -> list[st
             then = f", then let its promotion job {job} run (it runs on merge)" if job else ""
             suggestions.append(
                 f"Not promoted yet: {producer.detail} would write it but is {producer.state} "
-                f"({producer.location.path}:{producer.location.line}); enable it{then}."
+                f"({tree.context.where(producer.location)}); enable it{then}."
             )
     else:
         suggestions.append(
@@ -125,19 +129,24 @@ def explain(tree: LoadedTree, registries: Registries, tag: ImageTag) -> dict[str
     producers = sorted(
         graph.producers_of(tag.ist), key=lambda p: (p.state != ACTIVE, p.location, p.detail)
     )
+    resolve = tree.context.resolve
     consumers = sorted(
         {
-            (c.location, f"{c.field} (the whole stream {c.stream})" if c.stream else c.field, c.via)
+            (
+                resolve(c.location).sort_key()[:3],
+                f"{c.field} (the whole stream {c.stream})" if c.stream else c.field,
+                c.via,
+            )
             for c in graph.consumers_of(tag.ist)
         }
     )
     return {
         "spellings": registries.spellings(tag),
         "status": coverage.status,
-        "producers": [_producer_record(p) for p in producers],
+        "producers": [_producer_record(p, tree.context) for p in producers],
         "consumers": [
-            {"path": loc.path, "line": loc.line, "field": field, "via": via}
-            for loc, field, via in consumers
+            {"path": place[0], "line": place[1], "field": field, "via": via}
+            for place, field, via in consumers
         ],
         "pull_chain": pull_chain(tree, registries, tag),
         "suggestions": _suggestions(tree, tag, coverage),

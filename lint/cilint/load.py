@@ -303,8 +303,9 @@ class LoadedYaml:
     problems: list[YamlProblem]
 
 
-def load_yaml(content: bytes) -> LoadedYaml:
-    """Parse every document of `content`; never raises for bad input."""
+def load_yaml(content: bytes, allow_fast: bool = True) -> LoadedYaml:
+    """Parse every document of `content`; never raises for bad input. `allow_fast=False`
+    forces libyaml (the reference the fast path is tested against)."""
     problems: list[YamlProblem] = []
     if content.startswith(UTF8_BOM):
         problems.append(
@@ -333,7 +334,7 @@ def load_yaml(content: bytes) -> LoadedYaml:
         )
         return LoadedYaml([], SourceMap(), problems)
 
-    fast = _fast_documents(content)
+    fast = _fast_documents(content) if allow_fast else None
     if fast is not None:
         return LoadedYaml(fast, SourceMap(content=content), problems)
 

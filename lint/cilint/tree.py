@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from cilint.facts.model import Location
+from cilint.facts.model import Location, Producer
 from cilint.findings import Finding, Severity
 from cilint.graph import TagGraph
 from cilint.mirror_policy import Cluster, clusters
 from cilint.mirror_views import MirrorView, views
+from cilint.positions import Positions
 from cilint.rulespec import RuleSpec
 from cilint.settings import Policy
 from cilint.tags import Registries, parse_ist
@@ -21,6 +22,21 @@ class TreeContext:
     registries: Registries
     policy: Policy | None = None
     manifest_paths: list[str] = field(default_factory=list)  # every cluster manifest
+    positions: Positions | None = None
+
+    def resolve(self, location: Location) -> Location:
+        if location.resolved or self.positions is None:
+            return location
+        return self.positions.resolve(location)
+
+    def where(self, location: Location) -> str:
+        """`path:line` of another place, for messages."""
+        resolved = self.resolve(location)
+        return f"{resolved.path}:{resolved.line}"
+
+    def describe(self, producer: Producer) -> str:
+        """`detail (path:line)` of a producer, for messages."""
+        return f"{producer.detail} ({self.where(producer.location)})"
 
     @cached_property
     def clusters(self) -> list[Cluster]:
@@ -40,6 +56,7 @@ class TreeContext:
         severity: Severity | None = None,
         tag: str | None = None,
     ) -> Finding:
+        location = self.resolve(location)
         return Finding(
             path=location.path,
             line=max(location.line, 1),
@@ -59,12 +76,6 @@ class TreeContext:
     def both_spellings(self, ist: str) -> str:
         """`ns/name:tag (quay.io/openshift/ci:ns_name_tag)` for messages."""
         return f"{ist} ({self.spelling(ist, 'qci')})" if parse_ist(ist) else ist
-
-
-def describe(producer: object) -> str:
-    """`detail (path:line)` of a producer, for messages."""
-    location = producer.location  # type: ignore[attr-defined]
-    return f"{producer.detail} ({location.path}:{location.line})"  # type: ignore[attr-defined]
 
 
 _VERB = {

@@ -10,8 +10,8 @@ PHASES = ("pre", "test", "post")
 
 
 def location(ctx: FileContext, path: JsonPath, at: str = "key", document: int = 0) -> Location:
-    line, column = ctx.locate(document, path, at)
-    return Location(ctx.path, line, column)
+    """An unresolved place: resolved to a line only if a finding or an answer needs it."""
+    return Location(ctx.path, 0, 0, document, tuple(path), at)
 
 
 def image_reference(value: object) -> str | None:

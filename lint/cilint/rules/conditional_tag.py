@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from cilint.findings import Finding, Severity
 from cilint.graph import CONDITIONAL_STATUS
 from cilint.rulespec import RuleSpec
-from cilint.tree import TreeContext, describe
+from cilint.tree import TreeContext
 
 RULE = RuleSpec(
     code="T002",
@@ -56,7 +56,7 @@ def check(ctx: TreeContext) -> Iterator[Finding]:
             location,
             f"{ctx.both_spellings(ist)} is pulled here ({consumers[0].field}); nothing in the "
             f"repository promotes or names it, only a pattern covers it — "
-            f"{describe(coverage.conditional[0])} — so it exists only if that pattern matches "
+            f"{ctx.describe(coverage.conditional[0])} — so it exists only if that pattern matches "
             "a tag that is really published",
             tag=ist,
         )

@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from cilint.findings import Finding, Severity
 from cilint.graph import UNPRODUCED
 from cilint.rulespec import RuleSpec
-from cilint.tree import TreeContext, describe, uses
+from cilint.tree import TreeContext, uses
 
 RULE = RuleSpec(
     code="T003",
@@ -58,7 +58,9 @@ def check(ctx: TreeContext) -> Iterator[Finding]:
         if coverage.status != UNPRODUCED or not coverage.inactive:
             continue
         reasons = list(
-            dict.fromkeys(f"{_WHY.get(p.state, p.state)}: {describe(p)}" for p in coverage.inactive)
+            dict.fromkeys(
+                f"{_WHY.get(p.state, p.state)}: {ctx.describe(p)}" for p in coverage.inactive
+            )
         )
         producers = "; ".join(reasons[:3]) + (
             f"; and {len(reasons) - 3} more" if len(reasons) > 3 else ""

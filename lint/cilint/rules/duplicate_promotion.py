@@ -62,7 +62,7 @@ def check(ctx: TreeContext) -> Iterator[Finding]:
             shared[place][rivals].append(tag)
     for (location, owner), groups in sorted(shared.items()):
         for rivals, tags in groups.items():
-            others = ", ".join(f"{o} ({loc.path}:{loc.line})" for loc, o in rivals)
+            others = ", ".join(f"{o} ({ctx.where(loc)})" for loc, o in rivals)
             listed = ", ".join(tags[:3]) + (f" and {len(tags) - 3} more" if len(tags) > 3 else "")
             yield ctx.finding(
                 RULE,

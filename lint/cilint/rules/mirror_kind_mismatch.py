@@ -56,7 +56,7 @@ def check(ctx: TreeContext) -> Iterator[Finding]:
                     tag_view.entries[0].location,
                     f"on {{clusters}}, pulls of {tag_view.policy.source} by tag try "
                     f"{' → '.join(tags)}, but pulls by digest try {' → '.join(digests)} "
-                    f"({digest_view.entries[0].location.path}:{digest_view.entries[0].location.line})"
+                    f"({ctx.where(digest_view.entries[0].location)})"
                     ": give both kinds the same mirrors in the same order",
                     None,
                     tag_view.cluster,

@@ -59,9 +59,7 @@ def check(ctx: TreeContext) -> Iterator[Finding]:
         involved = [e for e in view.entries if _edges(e.mirrors, view.policy.source) & loop_edges]
         for entry in involved:
             mine = sorted(_edges(entry.mirrors, view.policy.source) & loop_edges)
-            others = ", ".join(
-                f"{o.location.path}:{o.location.line}" for o in involved if o is not entry
-            )
+            others = ", ".join(ctx.where(o.location) for o in involved if o is not entry)
             before = "; ".join(f"{a} before {b}" for a, b in mine)
             items.append(
                 (

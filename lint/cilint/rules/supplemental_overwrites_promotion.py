@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from cilint.facts.model import ACTIVE
 from cilint.findings import Finding, Severity
 from cilint.rulespec import RuleSpec
-from cilint.tree import TreeContext, describe
+from cilint.tree import TreeContext
 
 RULE = RuleSpec(
     code="T006",
@@ -50,7 +50,7 @@ def check(ctx: TreeContext) -> Iterator[Finding]:
                 RULE,
                 producer.location,
                 f"{ctx.both_spellings(producer.tag)} is mirrored here and also promoted by "
-                f"{describe(promotions[0])}; two writers overwrite each other's image: remove "
+                f"{ctx.describe(promotions[0])}; two writers overwrite each other's image: remove "
                 "this entry or stop promoting the tag",
                 tag=producer.tag,
             )

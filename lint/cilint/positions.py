@@ -1,0 +1,38 @@
+"""Resolve facts' places to lines and columns, only for those that a finding or an answer shows.
+
+A file is parsed for positions (libyaml nodes) at most once per run, and only if one of its
+places is shown; most files of a clean tree never are.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cilint.facts.model import Location
+from cilint.load import SourceMap
+
+
+class Positions:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._maps: dict[str, SourceMap] = {}
+
+    def resolve(self, location: Location) -> Location:
+        if location.resolved:
+            return location
+        source = self._maps.get(location.path)
+        if source is None:
+            try:
+                content = (self.root / location.path).read_bytes()
+            except OSError:
+                content = b""
+            source = self._maps[location.path] = SourceMap(content=content)
+        line, column = source.locate(location.document, location.json_path, location.at)
+        return Location(
+            location.path, line, column, location.document, location.json_path, location.at
+        )
+
+    def where(self, location: Location) -> str:
+        """`path:line`, for messages that point at another place."""
+        resolved = self.resolve(location)
+        return f"{resolved.path}:{resolved.line}"

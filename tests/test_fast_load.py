@@ -1,0 +1,130 @@
+"""The yaml-rs fast path reads exactly what libyaml with Go's YAML 1.1 rules reads, or steps
+aside: compared on every real file and on generated YAML full of 1.1/1.2 traps."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cilint.load import _fast_documents, load_yaml
+from conftest import REPO, SHARED
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)  # type: ignore[index]
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))  # type: ignore[arg-type]
+    return a == b
+
+
+def _files() -> list[Path]:
+    roots = [SHARED / "corpus", REPO / "examples", REPO / "tests" / "fixtures"]
+    return sorted(
+        p
+        for r in roots
+        if r.is_dir()
+        for p in r.rglob("*")
+        if p.suffix in (".yaml", ".yml", ".json")
+    )
+
+
+@pytest.mark.parametrize("path", _files(), ids=lambda p: p.name)
+def test_fast_path_matches_libyaml_on_real_files(path: Path) -> None:
+    content = path.read_bytes()
+    fast, reference = load_yaml(content), load_yaml(content, allow_fast=False)
+    assert _same(fast.documents, reference.documents)
+    assert [p.category for p in fast.problems] == [p.category for p in reference.problems]
+
+
+def test_most_real_configs_take_the_fast_path() -> None:
+    configs = [p for p in _files() if "ci-operator/config" in p.as_posix()]
+    fast = [p for p in configs if _fast_documents(p.read_bytes()) is not None]
+    assert len(fast) > 0.5 * len(configs)
+
+
+TRAPS = [
+    "yes",
+    "No",
+    "on",
+    "OFF",
+    "y",
+    "n",
+    "017",
+    "08",
+    "0b11",
+    "1_000",
+    "0x1F",
+    "0o17",
+    "4.10",
+    "1e3",
+    ".inf",
+    "~",
+    "null",
+    "2025-01-02",
+    "12:30",
+    "true",
+    "abc",
+    "'yes'",
+    '"017"',
+    "-",
+    "1.0",
+    "+5",
+    "<<",
+    "!!str 5",
+    "Y",
+]
+keys = st.sampled_from(["a", "b", "on", "y", "1", "4.10", "tag", "name"])
+scalars = st.sampled_from(TRAPS)
+trees = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, min_size=1, max_size=3),
+        st.dictionaries(keys, inner, min_size=1, max_size=3),
+    ),
+    max_leaves=12,
+)
+
+
+def _render(node: object, indent: int = 0) -> str:
+    pad = " " * indent
+    if isinstance(node, dict):
+        out = ""
+        for key, value in node.items():
+            if isinstance(value, (dict, list)):
+                out += f"{pad}{key}:\n{_render(value, indent + 2)}"
+            else:
+                out += f"{pad}{key}: {value}\n"
+        return out
+    if isinstance(node, list):
+        out = ""
+        for value in node:
+            if isinstance(value, (dict, list)):
+                out += f"{pad}-\n{_render(value, indent + 2)}"
+            else:
+                out += f"{pad}- {value}\n"
+        return out
+    return f"{pad}{node}\n"
+
+
+@settings(max_examples=500)
+@given(st.dictionaries(keys, trees, min_size=1, max_size=4))
+def test_fast_path_matches_libyaml_on_generated_yaml(document: dict) -> None:
+    content = _render(document).encode()
+    fast, reference = load_yaml(content), load_yaml(content, allow_fast=False)
+    assert _same(fast.documents, reference.documents), content.decode()
+    assert [p.category for p in fast.problems] == [p.category for p in reference.problems]
+
+
+def test_the_reference_still_reads_yaml_1_1() -> None:
+    assert yaml.__with_libyaml__
+    assert load_yaml(b"a: yes\nb: 017\n").documents == [{"a": True, "b": 15}]
