@@ -178,3 +178,13 @@ def analyze(
             findings.extend(rule.check(ctx))
     facts = _facts(ctx, content, registries or _default_registries())
     return FileResult(item.path, kind, tuple(sorted(findings)), facts=facts)
+
+
+def warm_up() -> None:
+    """Compile every validator now, so that forked workers inherit them."""
+    from cilint.schema import fast_validator, validator
+
+    for stem in {*SCHEMA_OF_KIND.values(), *SCHEMA_OF_MANIFEST_KIND.values()}:
+        fast_validator(stem)
+        validator(stem)
+    _default_registries()

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from cilint.analyze import analyze
-from cilint.discover import Inventory, discover
+from cilint.analyze import FileResult, analyze, warm_up
+from cilint.cache import ResultCache, file_key, run_key
+from cilint.discover import InputFile, Inventory, discover
 from cilint.errors import CilintError
 from cilint.findings import Finding, Severity, sort_key
 from cilint.graph import TagGraph
 from cilint.kinds import Kind
 from cilint.positions import Positions
 from cilint.rules import TREE_RULES
-from cilint.settings import Settings
+from cilint.settings import Settings, cache_salt
+from cilint.tags import Registries
 from cilint.tree import TreeContext
 
 
@@ -35,16 +40,46 @@ def is_selected(path: str, selection: list[str] | None) -> bool:
     )
 
 
-def run_check(settings: Settings, selection: list[str] | None = None) -> CheckResult:
+@dataclass(frozen=True)
+class RunOptions:
+    jobs: int = 1  # worker processes for the per-file stage; 0 = one per core
+    cache_dir: Path | None = None  # None: no persistent cache
+
+
+# Below this many files to analyse, worker processes cost more than they save.
+_PARALLEL_MIN_FILES = 200
+_BATCH = 64
+
+
+def run_check(
+    settings: Settings, selection: list[str] | None = None, options: RunOptions | None = None
+) -> CheckResult:
     """Check the whole tree under `settings.root`; report findings only for `selection`
     (root-relative files or folders) when given."""
-    tree = load_tree(settings)
-    findings = [f for f in tree.findings if is_selected(f.path, selection)]
-    reported = sum(1 for path in tree.checked if is_selected(path, selection))
+    options = options or RunOptions()
+    inventory = discover(settings.root, settings.layout, settings.exclude)
+    cache = ResultCache(options.cache_dir, settings.root) if options.cache_dir else None
+    try:
+        results, keys = analyse_inputs(settings, inventory, options, cache)
+        run = run_key(salt(settings), keys.items())
+        cached = cache.run(run) if cache else None
+        if isinstance(cached, tuple) and len(cached) == 3:
+            all_findings, checked, skipped = cached
+        else:
+            tree = build_tree(settings, inventory, results)
+            all_findings, checked, skipped = tree.findings, tree.checked, inventory.skipped
+            if cache:
+                cache.store_run(run, (all_findings, checked, skipped))
+    finally:
+        if cache:
+            cache.close()
+    inventory.skipped = list(skipped)
+    findings = [f for f in all_findings if is_selected(f.path, selection)]
+    reported = sum(1 for path in checked if is_selected(path, selection))
     levels = settings.rule_levels
     findings = [replace(f, severity=levels[f.rule]) if levels.get(f.rule) else f for f in findings]
     findings.sort(key=sort_key)
-    return CheckResult(findings, tree.inventory, reported)
+    return CheckResult(findings, inventory, reported)
 
 
 @dataclass
@@ -58,28 +93,130 @@ class LoadedTree:
     context: TreeContext
 
 
-def load_tree(settings: Settings) -> LoadedTree:
+def load_tree(settings: Settings, options: RunOptions | None = None) -> LoadedTree:
+    options = options or RunOptions()
     inventory = discover(settings.root, settings.layout, settings.exclude)
-    disabled = frozenset(name for name, level in settings.rule_levels.items() if level is None)
-    registries = settings.policy.registries
+    cache = ResultCache(options.cache_dir, settings.root) if options.cache_dir else None
+    try:
+        results, _ = analyse_inputs(settings, inventory, options, cache)
+    finally:
+        if cache:
+            cache.close()
+    return build_tree(settings, inventory, results)
+
+
+def _disabled(settings: Settings) -> frozenset[str]:
+    return frozenset(name for name, level in settings.rule_levels.items() if level is None)
+
+
+def salt(settings: Settings) -> str:
+    """Everything besides a file's path and bytes that its result depends on."""
+    return cache_salt(settings.policy.raw, settings.layout, sorted(_disabled(settings)))
+
+
+def _analyse_batch(
+    batch: list[tuple[InputFile, bytes]], disabled: frozenset[str], registries: Registries
+) -> list[FileResult]:
+    return [analyze(item, content, disabled, registries) for item, content in batch]
+
+
+def analyse_inputs(
+    settings: Settings, inventory: Inventory, options: RunOptions, cache: ResultCache | None
+) -> tuple[dict[str, FileResult], dict[str, str]]:
+    """The per-file stage for every input: from the cache where the file is unchanged, in
+    worker processes for the rest. Returns path → result and path → cache key."""
+    the_salt = salt(settings)
+    known = cache.stat_keys() if cache else {}
+    keys: dict[str, str] = {}
+    stats: dict[str, tuple[int, int, str]] = {}
+    contents: dict[str, bytes] = {}
+    for item in inventory.files:
+        try:
+            st = os.stat(settings.root / item.path)
+        except OSError as err:
+            inventory.skipped.append((item.path, f"cannot read: {err.strerror}"))
+            continue
+        seen = known.get(item.path)
+        if seen and seen[0] == st.st_size and seen[1] == st.st_mtime_ns:
+            keys[item.path] = seen[2]
+        else:
+            try:
+                content = (settings.root / item.path).read_bytes()
+            except OSError as err:
+                inventory.skipped.append((item.path, f"cannot read: {err.strerror}"))
+                continue
+            contents[item.path] = content
+            keys[item.path] = file_key(the_salt, item.path, content)
+        stats[item.path] = (st.st_size, st.st_mtime_ns, keys[item.path])
+    found = cache.results(sorted(set(keys.values()))) if cache else {}
+    results: dict[str, FileResult] = {}
+    todo: list[tuple[InputFile, bytes]] = []
+    for item in inventory.files:
+        if item.path not in keys:
+            continue
+        cached = found.get(keys[item.path])
+        if isinstance(cached, FileResult) and cached.path == item.path:
+            results[item.path] = cached
+            continue
+        content = contents.get(item.path)
+        if content is None:
+            content = (settings.root / item.path).read_bytes()
+        todo.append((item, content))
+    fresh = _analyse_all(todo, _disabled(settings), settings.policy.registries, options.jobs)
+    results.update((r.path, r) for r in fresh)
+    if cache:
+        cache.store({keys[r.path]: r for r in fresh}, stats)
+    return results, keys
+
+
+def available_cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _analyse_all(
+    todo: list[tuple[InputFile, bytes]],
+    disabled: frozenset[str],
+    registries: Registries,
+    jobs: int,
+) -> list[FileResult]:
+    workers = jobs or available_cores()
+    if workers <= 1 or len(todo) < _PARALLEL_MIN_FILES:
+        return _analyse_batch(todo, disabled, registries)
+    warm_up()  # compile the validators once, before the workers fork
+    batches = [todo[i : i + _BATCH] for i in range(0, len(todo), _BATCH)]
+    context = multiprocessing.get_context(
+        "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    )
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        results = pool.map(
+            _analyse_batch, batches, [disabled] * len(batches), [registries] * len(batches)
+        )
+        return [result for batch in results for result in batch]
+
+
+def build_tree(
+    settings: Settings, inventory: Inventory, results: dict[str, FileResult]
+) -> LoadedTree:
+    disabled = _disabled(settings)
     findings: list[Finding] = []
     checked: list[str] = []
     facts = []
     for item in inventory.files:
-        try:
-            content = (settings.root / item.path).read_bytes()
-        except OSError as err:
-            inventory.skipped.append((item.path, f"cannot read: {err.strerror}"))
+        result = results.get(item.path)
+        if result is None:
             continue
-        result = analyze(item, content, disabled, registries)
         if result.skipped:
             inventory.skipped.append((item.path, result.skipped))
             continue
         checked.append(item.path)
         findings.extend(result.findings)
         facts.append(result.facts)
+    inventory.skipped.sort()
     graph = TagGraph(facts, settings.policy.exempt_namespaces)
     manifests = [f.path for f in inventory.files if f.kind is Kind.CLUSTER_MANIFEST]
+    registries = settings.policy.registries
     context = TreeContext(graph, registries, settings.policy, manifests, Positions(settings.root))
     for rule in TREE_RULES:
         if rule.RULE.name not in disabled:

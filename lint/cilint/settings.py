@@ -6,9 +6,13 @@ with exit code 2 and a `file:line:col: message` line.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
+from cilint import __version__
 from cilint.discover import Layout
 from cilint.errors import CilintError
 from cilint.findings import Severity
@@ -19,7 +23,7 @@ from cilint.mirror_policy import (
     parse_cluster_groups,
     parse_mirror_policies,
 )
-from cilint.resources import policy_path
+from cilint.resources import data_dir, policy_path
 from cilint.schema import violations
 from cilint.tags import Registries
 
@@ -126,4 +130,25 @@ def load_settings(root: Path, config: Path | None = None) -> Settings:
         exclude=tuple(data.get("exclude", ())),  # type: ignore[arg-type]
         fail_level=Severity.parse(str(data.get("fail_level", "error"))),
         config_file=str(config) if config else None,
+    )
+
+
+@cache
+def _code_and_schemas_digest() -> str:
+    """cilint's own code and shipped data: a change to either invalidates cached results."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(__version__.encode())
+    package = Path(__file__).resolve().parent
+    for folder in (package, data_dir("schemas")):
+        for path in sorted(folder.rglob("*")):
+            if path.suffix in (".py", ".json") and path.is_file():
+                digest.update(path.name.encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def cache_salt(policy: dict[str, object], layout: Layout, disabled: list[str]) -> str:
+    text = json.dumps([policy, layout.__dict__, disabled], sort_keys=True, default=str)
+    return (
+        f"{_code_and_schemas_digest()}:{hashlib.blake2b(text.encode(), digest_size=16).hexdigest()}"
     )

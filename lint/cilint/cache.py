@@ -1,0 +1,183 @@
+"""A persistent cache of per-file results, embedded (SQLite; no server to run).
+
+- A file's result is stored under the hash of (its path, its bytes, a salt). The salt holds the
+  cilint version, the schemas, the policy and the set of disabled rules, so a change to any of
+  them misses the cache instead of reusing stale answers.
+- A stat table (root, path, size, mtime) → key lets a warm run skip reading unchanged files.
+- A run table keeps the findings of a whole run under the hash of every (path, key): when nothing
+  changed, `cilint check` answers without building the graph again.
+- SQLite in WAL mode makes two runs sharing the cache at once safe; writes are transactions, so a
+  crash leaves the previous state. A corrupt or unreadable cache is deleted and rebuilt, or, if
+  that fails too, the run goes on without a cache (with a warning on stderr).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import sqlite3
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+FORMAT = 1
+FILE_NAME = f"cache-v{FORMAT}.sqlite3"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS stats (
+    root TEXT NOT NULL, path TEXT NOT NULL, size INTEGER NOT NULL, mtime INTEGER NOT NULL,
+    key TEXT NOT NULL, PRIMARY KEY (root, path));
+CREATE TABLE IF NOT EXISTS runs (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+"""
+
+
+def default_directory() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "cilint"
+
+
+def file_key(salt: str, path: str, content: bytes) -> str:
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(salt.encode())
+    digest.update(b"\0")
+    digest.update(path.encode())
+    digest.update(b"\0")
+    digest.update(content)
+    return digest.hexdigest()
+
+
+def run_key(salt: str, keys: Iterable[tuple[str, str]]) -> str:
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(salt.encode())
+    for path, key in sorted(keys):
+        digest.update(f"\0{path}\0{key}".encode())
+    return digest.hexdigest()
+
+
+class ResultCache:
+    def __init__(self, directory: Path, root: Path) -> None:
+        self.directory = directory
+        self.root = str(root.resolve())
+        self.path = directory / FILE_NAME
+        self._db: sqlite3.Connection | None = self._open()
+
+    def _connect(self) -> sqlite3.Connection:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.executescript(_SCHEMA)
+        db.execute("SELECT count(*) FROM results LIMIT 1").fetchone()
+        return db
+
+    def _open(self) -> sqlite3.Connection | None:
+        try:
+            return self._connect()
+        except (sqlite3.DatabaseError, OSError):
+            pass
+        try:  # self-healing: throw the broken cache away and start again
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            return self._connect()
+        except (sqlite3.DatabaseError, OSError) as err:
+            print(f"cilint: warning: cache disabled ({self.path}: {err})", file=sys.stderr)
+            return None
+
+    def _safely(self, work, default):  # noqa: ANN001, ANN202 - a sqlite call and its fallback
+        if self._db is None:
+            return default
+        try:
+            return work(self._db)
+        except sqlite3.DatabaseError as err:
+            print(f"cilint: warning: cache error, rebuilt ({err})", file=sys.stderr)
+            self.close()
+            self._db = self._open()
+            return default
+
+    def stat_keys(self) -> dict[str, tuple[int, int, str]]:
+        """path → (size, mtime_ns, key) recorded for this root."""
+        rows = self._safely(
+            lambda db: db.execute(
+                "SELECT path, size, mtime, key FROM stats WHERE root = ?", (self.root,)
+            ).fetchall(),
+            [],
+        )
+        return {path: (size, mtime, key) for path, size, mtime, key in rows}
+
+    def results(self, keys: list[str]) -> dict[str, object]:
+        found: dict[str, object] = {}
+
+        def read(db: sqlite3.Connection) -> dict[str, object]:
+            for start in range(0, len(keys), 900):  # SQLite's limit on bound parameters
+                chunk = keys[start : start + 900]
+                marks = ",".join("?" * len(chunk))
+                for key, value in db.execute(
+                    f"SELECT key, value FROM results WHERE key IN ({marks})", chunk
+                ):
+                    try:
+                        found[key] = pickle.loads(value)
+                    except Exception:  # noqa: BLE001 - a corrupt entry is a miss
+                        continue
+            return found
+
+        return self._safely(read, found)
+
+    def store(self, results: dict[str, object], stats: dict[str, tuple[int, int, str]]) -> None:
+        def write(db: sqlite3.Connection) -> None:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.executemany(
+                    "INSERT OR REPLACE INTO results VALUES (?, ?)",
+                    ((k, pickle.dumps(v, pickle.HIGHEST_PROTOCOL)) for k, v in results.items()),
+                )
+                db.execute("DELETE FROM stats WHERE root = ?", (self.root,))
+                db.executemany(
+                    "INSERT INTO stats VALUES (?, ?, ?, ?, ?)",
+                    ((self.root, p, s, m, k) for p, (s, m, k) in stats.items()),
+                )
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+        self._safely(write, None)
+
+    def run(self, key: str) -> object | None:
+        row = self._safely(
+            lambda db: db.execute("SELECT value FROM runs WHERE key = ?", (key,)).fetchone(), None
+        )
+        if row is None:
+            return None
+        try:
+            return pickle.loads(row[0])
+        except Exception:  # noqa: BLE001 - a corrupt entry is a miss
+            return None
+
+    def store_run(self, key: str, value: object) -> None:
+        blob = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+
+        def write(db: sqlite3.Connection) -> None:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("DELETE FROM runs")  # only the newest run is worth keeping
+            db.execute("INSERT INTO runs VALUES (?, ?)", (key, blob))
+            db.execute("COMMIT")
+
+        self._safely(write, None)
+
+    def close(self) -> None:
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+            self._db = None
+
+
+def clean(directory: Path) -> bool:
+    removed = False
+    for suffix in ("", "-wal", "-shm"):
+        path = Path(f"{directory / FILE_NAME}{suffix}")
+        if path.exists():
+            path.unlink()
+            removed = True
+    return removed
