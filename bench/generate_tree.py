@@ -871,7 +871,7 @@ def _release_branches(rng: random.Random, low: str, style: str) -> list[tuple[st
 
 
 def _images_for(names: Names, repo: str, rng: random.Random) -> list[str]:
-    count = rng.choices([1, 2, 3, 4, 6], [55, 25, 10, 6, 4])[0]
+    count = rng.choices([1, 2, 3, 4, 6], [70, 18, 7, 3, 2])[0]
     first = names.image(repo)
     extra = [f"{repo}-tests", f"{repo}-must-gather", f"{repo}-bundle", f"{repo}-rhel9"]
     extra += [f"{repo}-{w}" for w in ("agent", "webhook", "plugin", "cli", "init")]
@@ -891,7 +891,8 @@ def plan_configs(rng: random.Random, total: int) -> list[Config]:
         images = _images_for(names, repo, rng)
         priv = org == "openshift" and rng.random() < 0.32
         okd = org == "openshift" and rng.random() < 0.3
-        periodics = rng.random() < 0.12
+        periodics = rng.random() < 0.2
+        flavour = rng.choice(["konflux", "arm64", "rhel-10", "multi"]) if rng.random() < 0.2 else ""
         binary = rng.random() < 0.25
         size = rng.lognormvariate(0, 0.55)
         for branch, version in _release_branches(rng, low, style):
@@ -917,6 +918,9 @@ def plan_configs(rng: random.Random, total: int) -> list[Config]:
                 add(variant)
             if periodics and branch in ("main", "master"):
                 add(Config(org, repo, branch, "periodics", "periodic", version))
+            if flavour and branch in ("main", "master"):
+                # A build variant: same images, its own tests, no promotion.
+                add(Config(org, repo, branch, flavour, "ocp", version, images))
             if priv:
                 mirror = Config("openshift-priv", repo, branch, "", "priv", version, images)
                 target = {"namespace": "ocp-private", "name": f"{version}-priv"}
@@ -996,11 +1000,11 @@ def plan_configs(rng: random.Random, total: int) -> list[Config]:
     qe_versions = VERSIONS[3:]
     while len(plans) < total:
         roll = rng.random()
-        if roll < 0.47:
+        if roll < 0.17:
             low = rng.choices(VERSIONS[:9], [6, 3, 4, 3, 4, 3, 3, 2, 2])[0]
             style = "openshift" if rng.random() < 0.06 else "release"
             ocp_component("openshift", names.repo("openshift", "ocp"), low, style)
-        elif roll < 0.53:
+        elif roll < 0.21:
             repo = names.repo("openshift", "tool")
             branch = "master" if rng.random() < 0.4 else "main"
             config = Config("openshift", repo, branch, "", "tool", None)
@@ -1015,7 +1019,7 @@ def plan_configs(rng: random.Random, total: int) -> list[Config]:
             add(config)
             if rng.random() < 0.1:
                 add(Config("openshift", repo, branch, "periodics", "periodic", DEV))
-        elif roll < 0.56:
+        elif roll < 0.27:
             # QE repositories: one variant per architecture and version, long periodic lists.
             repo = names.repo("openshift", "tests")
             add(Config("openshift", repo, "main", "", "tests", DEV))
@@ -1025,7 +1029,7 @@ def plan_configs(rng: random.Random, total: int) -> list[Config]:
                     config = Config("openshift", repo, "main", variant, "periodic", version)
                     config.size_class = rng.lognormvariate(0.9, 0.6)
                     add(config)
-        elif roll < 0.68:
+        elif roll < 0.58:
             repo = names.repo("openshift", "tests")
             config = Config("openshift", repo, rng.choice(["main", "master"]), "", "tests", DEV)
             config.size_class = rng.lognormvariate(0, 0.5)
@@ -1218,7 +1222,7 @@ class ConfigFiller:
             self._base(base, "ubi-minimal", "ocp/ubi-minimal:9", config)
         elif config.images and config.role == "tool" and rng.random() < 0.6:
             self._base(base, "os", "openshift/centos:stream9", config)
-        extras = rng.choices([0, 1, 2, 3], [55, 30, 10, 5])[0]
+        extras = rng.choices([0, 1, 2, 3], [70, 22, 6, 2])[0]
         for _ in range(extras):
             roll = rng.random()
             if roll < 0.35 and pools.ci_tools:
@@ -1349,7 +1353,7 @@ class ConfigFiller:
     def _releases(self, config: Config, version: str) -> dict:
         rng = self.rng
         if config.role in ("ocp", "priv", "periodic") or (
-            config.role == "tests" and rng.random() < 0.5
+            config.role == "tests" and rng.random() < 0.35
         ):
             if config.role == "priv":
                 stream = ("ocp-private", f"{version}-priv")

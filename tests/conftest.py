@@ -14,3 +14,10 @@ needs_shared = pytest.mark.skipif(
     not CORPUS_RELEASE.is_dir(),
     reason=f"the shared corpus is not at {SHARED} (set CILINT_SHARED to its folder)",
 )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """CLI runs in tests keep their result cache in a folder of this session, not the user's."""
+    import tempfile
+
+    os.environ.setdefault("CILINT_CACHE_DIR", tempfile.mkdtemp(prefix="cilint-test-cache-"))

@@ -54,7 +54,26 @@ def _build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    check = commands.add_parser("check", help="check a release repository tree")
+    run_options = _Parser(add_help=False)
+    run_options.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=0,
+        metavar="N",
+        help="worker processes for reading and checking files (default: one per core)",
+    )
+    run_options.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="where to keep results between runs (default: $CILINT_CACHE_DIR, else "
+        "$XDG_CACHE_HOME/cilint or ~/.cache/cilint)",
+    )
+    run_options.add_argument("--no-cache", action="store_true", help="neither read nor write it")
+
+    check = commands.add_parser(
+        "check", help="check a release repository tree", parents=[run_options]
+    )
     check.add_argument(
         "paths",
         nargs="*",
@@ -92,7 +111,9 @@ def _build_parser() -> argparse.ArgumentParser:
     check.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
     explain = commands.add_parser(
-        "explain", help="where an image tag comes from, who uses it, why it is missing"
+        "explain",
+        help="where an image tag comes from, who uses it, why it is missing",
+        parents=[run_options],
     )
     explain.add_argument(
         "tag",
@@ -103,7 +124,9 @@ def _build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--config", help="cilint configuration file")
     explain.add_argument("--format", choices=("text", "json"), default="text")
 
-    graph = commands.add_parser("graph", help="the neighbourhood of a tag or a file, as a picture")
+    graph = commands.add_parser(
+        "graph", help="the neighbourhood of a tag or a file, as a picture", parents=[run_options]
+    )
     graph.add_argument(
         "target",
         metavar="TAG-OR-FILE",
@@ -113,6 +136,12 @@ def _build_parser() -> argparse.ArgumentParser:
     graph.add_argument("--root", help="release repository root (default: git top level)")
     graph.add_argument("--config", help="cilint configuration file")
     graph.add_argument("--format", choices=("dot", "mermaid", "json"), default="dot")
+
+    cache = commands.add_parser("cache", help="manage the result cache")
+    cache.add_argument(
+        "action", choices=("clean", "dir"), help="clean: delete it; dir: print where"
+    )
+    cache.add_argument("--cache-dir", metavar="DIR")
 
     rules = commands.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("text", "markdown"), default="text")
@@ -132,10 +161,10 @@ def _command_check(args: argparse.Namespace) -> int:
     if args.diff and not args.fix:
         raise CilintError("--diff goes with --fix")
     if args.fix:
-        changed = _fix(settings, selection, show_diff=args.diff)
+        changed = _fix(settings, selection, args.diff, _run_options(args))
         if args.diff:
             return EXIT_FINDINGS if changed else EXIT_OK
-    result = run_check(settings, selection)
+    result = run_check(settings, selection, _run_options(args))
     if args.show_files:
         for item in result.inventory.files:
             print(f"{item.kind}\t{item.path}", file=sys.stderr)
@@ -159,6 +188,35 @@ def _command_check(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if failing else EXIT_OK
 
 
+def _cache_dir(args: argparse.Namespace) -> Path:
+    from cilint.cache import default_directory
+
+    chosen = args.cache_dir or os.environ.get("CILINT_CACHE_DIR")
+    return Path(chosen) if chosen else default_directory()
+
+
+def _run_options(args: argparse.Namespace):  # noqa: ANN202 - cilint.engine.RunOptions
+    from cilint.engine import RunOptions
+
+    if args.jobs < 0:
+        raise CilintError("--jobs must be 0 (one per core) or more")
+    return RunOptions(jobs=args.jobs, cache_dir=None if args.no_cache else _cache_dir(args))
+
+
+def _command_cache(args: argparse.Namespace) -> int:
+    from cilint.cache import clean
+
+    directory = _cache_dir(args)
+    if args.action == "dir":
+        print(directory)
+    else:
+        print(
+            f"cilint: {'removed' if clean(directory) else 'no cache in'} {directory}",
+            file=sys.stderr,
+        )
+    return EXIT_OK
+
+
 def _settings(args: argparse.Namespace):  # noqa: ANN202 - cilint.settings.Settings
     from cilint.settings import load_settings
 
@@ -179,7 +237,7 @@ def _command_explain(args: argparse.Namespace) -> int:
         tag, _digest = settings.policy.registries.parse(args.tag)
     except TagSpellingError as err:
         raise CilintError(f"cannot read the tag: {err}") from None
-    report = explain(load_tree(settings), settings.policy.registries, tag)
+    report = explain(load_tree(settings, _run_options(args)), settings.policy.registries, tag)
     if args.format == "json":
         sys.stdout.write(json.dumps({"tag": args.tag, **report}, indent=2, ensure_ascii=False))
         sys.stdout.write("\n")
@@ -193,18 +251,18 @@ def _command_graph(args: argparse.Namespace) -> int:
     from cilint.neighbourhood import RENDERERS, neighbourhood
 
     settings = _settings(args)
-    tree = load_tree(settings)
+    tree = load_tree(settings, _run_options(args))
     view = neighbourhood(tree.graph, settings.policy.registries, args.target, settings.root)
     sys.stdout.write(RENDERERS[args.format](view))
     return EXIT_OK
 
 
-def _fix(settings, selection: list[str] | None, show_diff: bool) -> bool:  # noqa: ANN001
+def _fix(settings, selection: list[str] | None, show_diff: bool, options) -> bool:  # noqa: ANN001
     from cilint.engine import is_selected, load_tree
     from cilint.fix import apply
 
     plans = apply.plan(
-        load_tree(settings), settings.root, lambda path: is_selected(path, selection)
+        load_tree(settings, options), settings.root, lambda path: is_selected(path, selection)
     )
     if show_diff:
         sys.stdout.write(apply.diff(plans))
@@ -254,6 +312,8 @@ def main(argv: list[str] | None = None) -> int:
             return _command_explain(args)
         if args.command == "graph":
             return _command_graph(args)
+        if args.command == "cache":
+            return _command_cache(args)
         if args.command == "rules":
             return _command_rules(args.format)
         if args.command == "rule":

@@ -44,10 +44,9 @@ def is_selected(path: str, selection: list[str] | None) -> bool:
 class RunOptions:
     jobs: int = 1  # worker processes for the per-file stage; 0 = one per core
     cache_dir: Path | None = None  # None: no persistent cache
+    parallel_min: int = 200  # below this many files to analyse, workers cost more than they save
 
 
-# Below this many files to analyse, worker processes cost more than they save.
-_PARALLEL_MIN_FILES = 200
 _BATCH = 64
 
 
@@ -162,7 +161,7 @@ def analyse_inputs(
         if content is None:
             content = (settings.root / item.path).read_bytes()
         todo.append((item, content))
-    fresh = _analyse_all(todo, _disabled(settings), settings.policy.registries, options.jobs)
+    fresh = _analyse_all(todo, _disabled(settings), settings.policy.registries, options)
     results.update((r.path, r) for r in fresh)
     if cache:
         cache.store({keys[r.path]: r for r in fresh}, stats)
@@ -179,10 +178,10 @@ def _analyse_all(
     todo: list[tuple[InputFile, bytes]],
     disabled: frozenset[str],
     registries: Registries,
-    jobs: int,
+    options: RunOptions,
 ) -> list[FileResult]:
-    workers = jobs or available_cores()
-    if workers <= 1 or len(todo) < _PARALLEL_MIN_FILES:
+    workers = options.jobs or available_cores()
+    if workers <= 1 or len(todo) < options.parallel_min:
         return _analyse_batch(todo, disabled, registries)
     warm_up()  # compile the validators once, before the workers fork
     batches = [todo[i : i + _BATCH] for i in range(0, len(todo), _BATCH)]

@@ -1,0 +1,110 @@
+"""Cold, warm, one worker, all workers, a corrupt cache, two runs sharing a cache at once: the
+same findings, byte for byte."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cilint.engine import RunOptions, run_check
+from cilint.settings import load_settings
+from conftest import CORPUS_RELEASE, REPO
+
+ROOTS = [p for p in (CORPUS_RELEASE, REPO / "examples" / "release") if p.is_dir()]
+
+
+def _json(root: Path, options: RunOptions) -> list[dict]:
+    return [f.as_json() for f in run_check(load_settings(root), None, options).findings]
+
+
+@pytest.mark.parametrize("root", ROOTS, ids=lambda r: r.name)
+def test_cold_warm_serial_parallel_agree(root: Path, tmp_path: Path) -> None:
+    reference = _json(root, RunOptions(jobs=1))
+    assert _json(root, RunOptions(jobs=2, parallel_min=1)) == reference
+    cache = tmp_path / "cache"
+    assert _json(root, RunOptions(jobs=2, parallel_min=1, cache_dir=cache)) == reference  # cold
+    assert _json(root, RunOptions(jobs=1, cache_dir=cache)) == reference  # warm, run cache
+    (cache / "cache-v1.sqlite3").chmod(0o644)
+    assert _json(root, RunOptions(jobs=1, cache_dir=cache)) == reference
+
+
+def _cli(root: Path, cache: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "cilint",
+            "check",
+            "--root",
+            str(root),
+            "--format",
+            "json",
+            "--cache-dir",
+            str(cache),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+
+
+def test_a_corrupt_cache_heals_itself(tmp_path: Path) -> None:
+    root = REPO / "examples" / "release"
+    cache = tmp_path / "cache"
+    first = _cli(root, cache).communicate()
+    (cache / "cache-v1.sqlite3").write_bytes(b"this is not a database" * 100)
+    for suffix in ("-wal", "-shm"):
+        (cache / f"cache-v1.sqlite3{suffix}").unlink(missing_ok=True)
+    healed = _cli(root, cache)
+    out, err = healed.communicate()
+    assert healed.returncode == 1 and out == first[0]
+    assert "Traceback" not in err
+    again = _cli(root, cache).communicate()
+    assert again[0] == first[0] and again[1] == ""
+
+
+def test_two_runs_share_a_cache_at_once(tmp_path: Path) -> None:
+    root = REPO / "examples" / "release"
+    cache = tmp_path / "cache"
+    runs = [_cli(root, cache) for _ in range(4)]
+    outputs = [run.communicate() for run in runs]
+    assert all(run.returncode == 1 for run in runs)
+    assert len({out for out, _ in outputs}) == 1
+    assert all(err == "" for _, err in outputs)
+    assert json.loads(outputs[0][0])["summary"]["files"] > 10
+
+
+def test_a_changed_file_is_seen_by_a_warm_run(tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / "tree"
+    shutil.copytree(REPO / "examples" / "release", root)
+    cache = tmp_path / "cache"
+    options = RunOptions(cache_dir=cache)
+    before = _json(root, options)
+    config = root / "ci-operator/config/acme/gizmo/acme-gizmo-main.yaml"
+    config.write_text(config.read_text().replace("tag: widgit", "tag: widget"))
+    after = _json(root, options)
+    assert after == _json(root, RunOptions())
+    assert len(after) == len(before) - 1
+
+
+def test_cache_clean(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _cli(REPO / "examples" / "release", cache).communicate()
+    run = subprocess.run(
+        [sys.executable, "-m", "cilint", "cache", "clean", "--cache-dir", str(cache)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO,
+    )
+    assert run.returncode == 0 and "removed" in run.stderr
+    assert not (cache / "cache-v1.sqlite3").exists()
