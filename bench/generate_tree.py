@@ -325,8 +325,8 @@ TOOLS_WORDS = (
 ORGS = [
     # org, weight (share of non-openshift repos), style
     ("operator-framework", 6, "ocp"),
-    ("stolostron", 10, "product"),
-    ("redhat-developer", 5, "tests"),
+    ("stolostron", 6, "product"),
+    ("redhat-developer", 8, "tests"),
     ("openshift-eng", 4, "tool"),
     ("kubevirt", 3, "ocp"),
     ("cri-o", 1, "tests"),
@@ -336,14 +336,14 @@ ORGS = [
     ("openshift-hyperfleet", 2, "images"),
     ("codeready-toolchain", 2, "tests"),
     ("konveyor", 2, "product"),
-    ("rh-ecosystem-edge", 3, "tests"),
-    ("red-hat-data-services", 4, "product"),
-    ("redhat-openshift-ecosystem", 2, "tests"),
-    ("openshift-knative", 3, "product"),
+    ("rh-ecosystem-edge", 6, "tests"),
+    ("red-hat-data-services", 2, "product"),
+    ("redhat-openshift-ecosystem", 5, "tests"),
+    ("openshift-knative", 2, "product"),
     ("quay", 2, "product"),
     ("integr8ly", 1, "tests"),
     ("3scale", 1, "tests"),
-    ("cloud-bulldozer", 1, "tests"),
+    ("cloud-bulldozer", 3, "tests"),
     ("medik8s", 2, "ocp"),
     ("openshift-pipelines", 2, "product"),
     ("netobserv", 2, "ocp"),
@@ -550,13 +550,26 @@ def _env_params(rng: random.Random, count: int) -> list[dict]:
         "NAMESPACE",
         "CHANNEL",
     ]
-    defaults = ["", "false", "true", "3", "30m", "amd64", "openshift/conformance/parallel", "stable"]
+    defaults = {
+        "TIMEOUT": ["30m", "+72 hours", "2h"],
+        "TEST_SUITE": ["openshift/conformance/parallel", "openshift/conformance/serial"],
+        "TEST_SKIPS": [""],
+        "FEATURE_SET": ["", "TechPreviewNoUpgrade"],
+        "BASE_DOMAIN": ["origin-ci-int-aws.dev.rhcloud.com", ""],
+        "COMPUTE_NODE_REPLICAS": ["3", "2"],
+        "CONTROL_PLANE_REPLICAS": ["3"],
+        "ENABLE_FIPS": ["false", "true"],
+        "OCP_ARCH": ["amd64", "arm64"],
+        "EXTRA_ARGS": [""],
+        "NAMESPACE": ["", "openshift-e2e"],
+        "CHANNEL": ["stable", "fast"],
+    }
     params = []
     for name in rng.sample(names, count):
         params.append(
             {
                 "name": name,
-                "default": rng.choice(defaults),
+                "default": rng.choice(defaults[name]),
                 "documentation": f"{name.replace('_', ' ').capitalize()} for this step.",
             }
         )
@@ -889,7 +902,7 @@ def plan_configs(rng: random.Random, total: int) -> list[Config]:
 
     def ocp_component(org: str, repo: str, low: str, style: str = "release") -> None:
         images = _images_for(names, repo, rng)
-        priv = org == "openshift" and rng.random() < 0.32
+        priv = org == "openshift" and rng.random() < 0.28
         okd = org == "openshift" and rng.random() < 0.3
         periodics = rng.random() < 0.2
         flavour = rng.choice(["konflux", "arm64", "rhel-10", "multi"]) if rng.random() < 0.2 else ""
@@ -950,6 +963,14 @@ def plan_configs(rng: random.Random, total: int) -> list[Config]:
                 scos["disabled"] = True
             variant.targets = [scos]
             add(variant)
+    for branch, version in _release_branches(rng, "4.14", "release"):
+        config = Config("openshift-priv", "images", branch, "", "priv", version, list(images_repo))
+        target = {"namespace": "ocp-private", "name": f"{version}-priv"}
+        if branch.endswith("-" + DEV):
+            target["disabled"] = True
+        config.targets = [target]
+        add(config)
+    names.repos.setdefault("openshift-priv", set()).add("images")
     names.images.update(["base", "base-rhel9", "base-stream9"])
     core = {
         "oc": ["cli", "cli-artifacts", "deployer", "tools"],
@@ -1000,11 +1021,11 @@ def plan_configs(rng: random.Random, total: int) -> list[Config]:
     qe_versions = VERSIONS[3:]
     while len(plans) < total:
         roll = rng.random()
-        if roll < 0.17:
-            low = rng.choices(VERSIONS[:9], [6, 3, 4, 3, 4, 3, 3, 2, 2])[0]
+        if roll < 0.125:
+            low = rng.choices(VERSIONS[:9], [3, 2, 3, 2, 4, 3, 4, 3, 3])[0]
             style = "openshift" if rng.random() < 0.06 else "release"
             ocp_component("openshift", names.repo("openshift", "ocp"), low, style)
-        elif roll < 0.21:
+        elif roll < 0.165:
             repo = names.repo("openshift", "tool")
             branch = "master" if rng.random() < 0.4 else "main"
             config = Config("openshift", repo, branch, "", "tool", None)
@@ -1019,7 +1040,7 @@ def plan_configs(rng: random.Random, total: int) -> list[Config]:
             add(config)
             if rng.random() < 0.1:
                 add(Config("openshift", repo, branch, "periodics", "periodic", DEV))
-        elif roll < 0.27:
+        elif roll < 0.195:
             # QE repositories: one variant per architecture and version, long periodic lists.
             repo = names.repo("openshift", "tests")
             add(Config("openshift", repo, "main", "", "tests", DEV))
@@ -1043,7 +1064,7 @@ def plan_configs(rng: random.Random, total: int) -> list[Config]:
                 before = len(plans)
                 ocp_component(org, repo, low)
                 for config in plans[before:]:
-                    if rng.random() < 0.4 and not config.variant:
+                    if rng.random() < 0.7 and not config.variant:
                         config.targets = []  # many operators only test, nothing is promoted
             elif style == "product":
                 images = _images_for(names, repo, rng)
@@ -1052,7 +1073,7 @@ def plan_configs(rng: random.Random, total: int) -> list[Config]:
                 dev = majors[-1]
                 size = rng.lognormvariate(0, 0.5)
                 branches = [("main", dev)] + [
-                    (f"release-{m}", m) for m in reversed(majors[rng.randint(0, 3) :])
+                    (f"release-{m}", m) for m in reversed(majors[rng.randint(1, 4) :])
                 ]
                 for branch, major in branches:
                     config = Config(org, repo, branch, "", "product", major, images)
@@ -1168,6 +1189,13 @@ COMMON_COMMANDS = [
     "make build --warn-undefined-variables",
     "HOME=/tmp golangci-lint run --timeout=20m",
 ]
+CONTAINER_COMMANDS = {
+    "unit": "make test",
+    "lint": "HOME=/tmp golangci-lint run --timeout=20m",
+    "gofmt": "make verify-gofmt",
+    "vet": "go vet ./...",
+    "fix": "go fix -diff ./...",
+}
 CRONS = ["0 3 * * *", "0 0 * * 1", "30 1 * * *", "0 */12 * * *", "0 6 * * 1,4", "15 4 1,15 * *"]
 INTERVALS = ["24h", "48h", "72h", "168h", "12h"]
 
@@ -1222,7 +1250,7 @@ class ConfigFiller:
             self._base(base, "ubi-minimal", "ocp/ubi-minimal:9", config)
         elif config.images and config.role == "tool" and rng.random() < 0.6:
             self._base(base, "os", "openshift/centos:stream9", config)
-        extras = rng.choices([0, 1, 2, 3], [70, 22, 6, 2])[0]
+        extras = rng.choices([0, 1, 2, 3], [78, 17, 4, 1])[0]
         for _ in range(extras):
             roll = rng.random()
             if roll < 0.35 and pools.ci_tools:
@@ -1268,7 +1296,8 @@ class ConfigFiller:
             if rng.random() < 0.05 and "from_repository" in data["build_root"]:
                 data["build_root"]["use_build_cache"] = True
         if rng.random() < 0.16 and config.role in ("ocp", "priv"):
-            data["canonical_go_repository"] = f"github.com/{config.org}/{config.repo}"
+            org = "openshift" if config.role == "priv" else config.org
+            data["canonical_go_repository"] = f"github.com/{org}/{config.repo}"
         if config.images:
             data["images"] = {"items": self._images(config, base)}
         if config.targets:
@@ -1424,7 +1453,7 @@ class ConfigFiller:
                     test["interval"] = rng.choice(INTERVALS)
             else:
                 roll = rng.random()
-                if roll < 0.15:
+                if roll < 0.125:
                     test["optional"] = True
                 elif roll < 0.22:
                     test["always_run"] = False
@@ -1450,7 +1479,8 @@ class ConfigFiller:
             image = "bin"
         elif base and rng.random() < 0.15:
             image = rng.choice(sorted(base))
-        test: dict = {"as": name, "commands": rng.choice(COMMON_COMMANDS), "container": {"from": image}}
+        command = CONTAINER_COMMANDS.get(name.split("-")[0]) or rng.choice(COMMON_COMMANDS)
+        test: dict = {"as": name, "commands": command, "container": {"from": image}}
         if rng.random() < 0.08:
             test["commands"] = (
                 "make verify-deps\n"
@@ -1740,8 +1770,16 @@ class Fault:
     what: str
     also: list[str] = field(default_factory=list)
 
+    findings: int = 1  # findings of the rule in `path` (and one in each `also` path)
+
     def as_json(self) -> dict:
-        return {"rule": self.rule, "path": self.path, "also": self.also, "what": self.what}
+        return {
+            "rule": self.rule,
+            "path": self.path,
+            "findings": self.findings,
+            "also": self.also,
+            "what": self.what,
+        }
 
 
 class FaultInjector:
@@ -2040,7 +2078,10 @@ def generate(out: Path, configs: int, seed: int, faults: int) -> dict:
                 writer.write(f"{cluster}/namespace.yaml", NAMESPACE_MANIFEST)
                 for name, text in files.items():
                     writer.write(f"{cluster}/{name}", text)
-                injector.faults.append(Fault(rule, f"{cluster}/{reported}", what))
+                # One finding per mirror-set entry: both kinds (and both disagreeing entries).
+                count = {"mirror-precedence": 2, "mirror-order-conflict": 4}.get(rule, 1)
+                count = 2 if rule == "mirror-source-blocked" else count
+                injector.faults.append(Fault(rule, f"{cluster}/{reported}", what, findings=count))
         order = {rule: i for i, rule in enumerate(ALL_RULES)}
         listed = sorted(injector.faults, key=lambda f: (order[f.rule], f.path))
         text = json.dumps([f.as_json() for f in listed], indent=2) + "\n"
@@ -2055,7 +2096,7 @@ def generate(out: Path, configs: int, seed: int, faults: int) -> dict:
         "promotion": sum(1 for c in plans if c.targets),
         "config_bytes_mean": sum(sizes) / len(sizes) if sizes else 0,
         "config_bytes_median": sizes[len(sizes) // 2] if sizes else 0,
-        "conditional": sum(c.conditional for c in plans if injector is None or True),
+        "conditional": sum(c.conditional for c in plans),
         "faults": len(injector.faults) if injector else 0,
     }
 

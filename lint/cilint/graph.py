@@ -64,6 +64,7 @@ class TagGraph:
         self.notes: dict[str, tuple[str, ...]] = {}  # path → what could not be checked
         self._patterns: dict[str, list[int]] = defaultdict(list)  # namespace → producer ids
         self._matched: set[str] = set()
+        self._coverage: dict[str, Coverage] = {}  # the graph does not change once built
         usages, elements = [], []
         for file_facts in facts:
             for producer in file_facts.producers:
@@ -182,10 +183,15 @@ class TagGraph:
         return found
 
     def coverage(self, ist: str) -> Coverage:
-        return Coverage.of(self.producers_of(ist))
+        if ist not in self._coverage:
+            self._coverage[ist] = Coverage.of(self.producers_of(ist))
+        return self._coverage[ist]
 
     def stream_coverage(self, stream: str) -> Coverage:
-        return Coverage.of(self.stream_producers(stream))
+        key = f"stream:{stream}"
+        if key not in self._coverage:
+            self._coverage[key] = Coverage.of(self.stream_producers(stream))
+        return self._coverage[key]
 
     def consumers_by_place(self) -> dict[tuple[Location, str | None, str | None], list[Consumer]]:
         """Consumers grouped by (location, tag, stream): one registry step used by many tests

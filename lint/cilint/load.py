@@ -252,11 +252,19 @@ def _char_at(content: bytes, index: int) -> str:
     return text[index] if 0 <= index < len(text) else ""
 
 
+class _PositionLoader(GoYamlLoader):
+    """Composes nodes for positions only: scalars need no type, so resolution (most of the cost
+    of composing) is skipped. Keys are matched by their text anyway."""
+
+    def resolve(self, kind: type, value: object, implicit: object) -> str:
+        return "tag:yaml.org,2002:str"
+
+
 def _compose_all(content: bytes) -> list[yaml.Node]:
     """The node tree of every document, for positions; [] when the bytes do not parse."""
     if content.startswith(UTF8_BOM):
         content = content[len(UTF8_BOM) :]
-    loader = GoYamlLoader(content)
+    loader = _PositionLoader(content)
     nodes: list[yaml.Node] = []
     try:
         while loader.check_node():
