@@ -26,11 +26,14 @@ build-root images, as in the real repository) covered by an `artImages` rule, wh
 as `conditional-tag` infos; the summary line says how many. Every other rule reports nothing.
 
 `--faults K` injects K faults of each rule cilint can report (each in its own file where the rule
-allows) and writes `OUT_DIR/.faults.json`: one `{rule, path, also, what}` object per fault, where
-`also` lists the other files the same fault is reported in (a duplicate promotion is reported at
-both promotions). With faults, the policed mirror sets move from the shared `common/` folder into
-each build cluster's folder, because a shared mirror set reaches every cluster and would mask a
-missing or misordered one.
+allows: the K supplementalCIImages entries share `_config.yaml`) and writes
+`OUT_DIR/.faults.json`: one `{rule, path, findings, also, what}` object per fault. `findings` is
+how many findings of the rule cilint reports in `path` for it (2 or 4 for mirror faults written
+into both mirror-set kinds, else 1); `also` lists other files with one finding each (a duplicate
+promotion is reported at both promotions). No other finding appears, except `conditional-tag`
+infos. With faults, the policed mirror sets move from the shared `common/` folder into each build
+cluster's folder, because a shared mirror set reaches every cluster and would mask a missing or
+misordered one.
 
 Same arguments, same bytes: one `random.Random(seed)` drives the tree (another one the faults,
 so `--faults K` changes the clean tree only where it injects), everything is iterated in a
@@ -55,9 +58,16 @@ from pathlib import Path
 # YAML in the style of Go's yaml.v2 (what determinize writes through sigs.k8s.io/yaml)
 # --------------------------------------------------------------------------------------------
 
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 _BOOL_NULL = frozenset(
-    "y Y yes Yes YES n N no No NO true True TRUE false False FALSE on On ON off Off OFF "
-    "null Null NULL ~ .nan .NaN .NAN .inf .Inf .INF +.inf +.Inf +.INF -.inf -.Inf -.INF <<".split()
+    _words(
+        "y Y yes Yes YES n N no No NO true True TRUE false False FALSE on On ON off Off OFF "
+        "null Null NULL ~ .nan .NaN .NAN .inf .Inf .INF +.inf +.Inf +.INF -.inf -.Inf -.INF <<"
+    )
 )
 _INT_RE = re.compile(r"^[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$")
 _FLOAT_RE = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
@@ -282,8 +292,9 @@ GOLANG = {
     "5.0": "1.25",
 }
 # openshift/images stopped promoting base-rhel9 in 4.19 (ART pushes it, artImages mirrors it).
-BASE_RHEL9_PROMOTED = {v for v in VERSIONS if v <= "4.18" and len(v) == 4}
-SCOS_VERSIONS = [v for v in VERSIONS if v >= "4.16" or v == "5.0"]
+BASE_RHEL9_PROMOTED = set(VERSIONS[: VERSIONS.index("4.18") + 1])
+SCOS_VERSIONS = VERSIONS[VERSIONS.index("4.16") :]
+RHEL8_VERSIONS = set(VERSIONS[: VERSIONS.index("4.15") + 1])  # builders exist for rhel-8 too
 
 PLATFORMS = ["aws", "gcp", "azure", "vsphere", "metal", "ibmcloud", "nutanix", "openstack"]
 PLATFORM_WEIGHTS = [40, 18, 14, 9, 7, 4, 4, 4]
@@ -298,7 +309,7 @@ PROFILES = {
     "openstack": ["openstack-vexxhost", "openstack-vh-mecha-central"],
 }
 
-WORDS = (
+WORDS = _words(
     "api apiserver auth baremetal cloud config console controller csi dns driver etcd ingress "
     "insights kube machine monitoring network node oauth registry router samples scheduler "
     "storage provider ovn sdn multus whereabouts prometheus alertmanager thanos telemeter "
@@ -314,13 +325,13 @@ WORDS = (
     "bundle index plugin dynamic networking cluster operator service broker policy template "
     "route certificate signer webhook admission quota limits audit event trace profiler debug "
     "must health check update release payload manifest"
-).split()
+)
 
-TOOLS_WORDS = (
+TOOLS_WORDS = _words(
     "ci-tools release-controller ci-chat-bot ci-docs ci-search ci-secret-bootstrap "
     "ci-operator-prowgen boskos prow-config job-run-aggregator sippy testgrid-config "
     "pr-payload-tests cluster-init ci-vm-operator ci-scheduling-webhook"
-).split()
+)
 
 ORGS = [
     # org, weight (share of non-openshift repos), style
@@ -351,18 +362,26 @@ ORGS = [
     ("securesign", 1, "product"),
 ]
 
-TEAMS = (
+TEAMS = _words(
     "openshift-qe cucushift interop acm mtc rosa osd ocm servicemesh odf lvms cnv sriov metallb "
     "nmstate oadp quay gitops pipelines serverless logging netobserv kiali kueue redhat-chaos "
     "telco cnf ptp assisted baremetalds upi aws-provision azure-provision gcp-provision storage "
     "fips etcd-encryption proxy disconnected hypershift-kubevirt multiarch windows sandboxed nfd "
     "file-integrity compliance lso cluster-logging network-observability rhoai tempo otel"
-).split()
-ACTIONS = (
+)
+ACTIONS = _words(
     "deploy install setup conf test tests verify gather cleanup upgrade check enable disable "
     "create destroy wait e2e provision deprovision configure validate collect report"
-).split()
+)
 
+# Where the other orgs' OCP-style operators promote (ci-tools rejects kube* namespaces).
+OCP_STYLE_NAMESPACES = {
+    "operator-framework": "ocp",
+    "kubevirt": "cnv",
+    "medik8s": "medik8s",
+    "netobserv": "netobserv",
+    "rhobs": "rhobs",
+}
 PRODUCT_NAMESPACES = {
     "stolostron": "stolostron",
     "maistra": "maistra",
@@ -395,7 +414,7 @@ SUPPLEMENTAL_FIXED = {
     "stolostron/builder:go1.23-linux": "quay.io/stolostron/builder:go1.23-linux",
     "stolostron/builder:go1.24-linux": "quay.io/stolostron/builder:go1.24-linux",
     "stolostron/builder:go1.25-linux": "quay.io/stolostron/builder:go1.25-linux",
-    "jasee/openshift-build:rhel-9-golang-1.25": "quay.io/jacobsee/openshift-build:rhel-9-golang-1.25",
+    "jasee/openshift-build:rhel-9-golang-1.25": "quay.io/jacobsee/openshift-build:rhel-9-go1.25",
     "ocp-kni/test:dev-scripts": "quay.io/openshift-kni/dev-scripts:latest",
 }
 # Registry steps pull these through from_image (all mirrored or built, so always produced).
@@ -448,9 +467,12 @@ def art_covers(tag: str) -> bool:
     namespace, rest = tag.split("/", 1)
     name, image_tag = rest.split(":", 1)
     for ns, name_rx, tag_rx in ART_IMAGES:
-        if ns == namespace and re.search(name_rx, name):
-            if tag_rx is None or re.search(tag_rx, image_tag):
-                return True
+        if (
+            ns == namespace
+            and re.search(name_rx, name)
+            and (tag_rx is None or re.search(tag_rx, image_tag))
+        ):
+            return True
     return False
 
 
@@ -476,7 +498,6 @@ class Registry:
     team_workflows: list[str] = field(default_factory=list)
     team_chains: list[str] = field(default_factory=list)
     team_refs: list[str] = field(default_factory=list)
-    src_refs: list[str] = field(default_factory=list)
 
     def has(self, kind: str, name: str) -> bool:
         return (kind, name) in self.elements
@@ -523,7 +544,7 @@ def _commands(rng: random.Random, name: str) -> str:
         'if [[ -f "${SHARED_DIR}/proxy-conf.sh" ]]; then source "${SHARED_DIR}/proxy-conf.sh"; fi',
         'oc adm wait-for-stable-cluster --minimum-stable-period=2m --timeout="${TIMEOUT:-30m}"',
         'oc get nodes -o wide | tee "${ARTIFACT_DIR}/nodes.txt"',
-        'for i in $(seq 1 30); do oc get co && break; sleep 20; done',
+        "for i in $(seq 1 30); do oc get co && break; sleep 20; done",
         'cp "${CLUSTER_PROFILE_DIR}/pull-secret" /tmp/pull-secret',
         'oc create namespace "${NAMESPACE:-e2e-test}" --dry-run=client -o yaml | oc apply -f -',
         'curl -sSL --retry 5 "${ENDPOINT}/healthz" -o /dev/null',
@@ -646,8 +667,9 @@ def build_registry(rng: random.Random, configs: int) -> Registry:
     _ref(rng, registry, "ocm-ci-rbac", from_image=STEP_IMAGES[1])
     _ref(rng, registry, "ocm-ci-image-mirror", from_image=STEP_IMAGES[1])
     _ref(rng, registry, "openshift-ci-security-snyk-scan", from_image=STEP_IMAGES[2])
-    registry.src_refs = ["go-verify-deps"]
-    _chain(rng, registry, "ipi-install", [{"ref": "ipi-install-rbac"}, {"ref": "ipi-install-install"}])
+    _chain(
+        rng, registry, "ipi-install", [{"ref": "ipi-install-rbac"}, {"ref": "ipi-install-install"}]
+    )
     _chain(rng, registry, "ipi-deprovision", [{"ref": "ipi-deprovision-deprovision"}])
     _chain(rng, registry, "gather-core-dump", [{"ref": "gather-core-dump"}])
     _chain(
@@ -713,7 +735,10 @@ def build_registry(rng: random.Random, configs: int) -> Registry:
         names.append(f"ipi-{platform}")
         registry.workflows_by_platform[platform] = names
     _workflow(
-        rng, registry, "openshift-ci-security", {"test": [{"ref": "openshift-ci-security-snyk-scan"}]}
+        rng,
+        registry,
+        "openshift-ci-security",
+        {"test": [{"ref": "openshift-ci-security-snyk-scan"}]},
     )
     _workflow(
         rng,
@@ -900,7 +925,9 @@ def plan_configs(rng: random.Random, total: int) -> list[Config]:
             config.path = config.rel_path()
             plans.append(config)
 
-    def ocp_component(org: str, repo: str, low: str, style: str = "release") -> None:
+    def ocp_component(
+        org: str, repo: str, low: str, style: str = "release", namespace: str = "ocp"
+    ) -> None:
         images = _images_for(names, repo, rng)
         priv = org == "openshift" and rng.random() < 0.28
         okd = org == "openshift" and rng.random() < 0.3
@@ -910,7 +937,7 @@ def plan_configs(rng: random.Random, total: int) -> list[Config]:
         size = rng.lognormvariate(0, 0.55)
         for branch, version in _release_branches(rng, low, style):
             disabled = branch.endswith("-" + DEV)
-            target = {"namespace": "ocp", "name": version}
+            target = {"namespace": namespace, "name": version}
             if disabled:
                 target["disabled"] = True
             if len(images) > 1 and images[1].endswith("-tests") and rng.random() < 0.25:
@@ -1062,7 +1089,7 @@ def plan_configs(rng: random.Random, total: int) -> list[Config]:
             if style == "ocp":
                 low = rng.choice(VERSIONS[4:10])
                 before = len(plans)
-                ocp_component(org, repo, low)
+                ocp_component(org, repo, low, namespace=OCP_STYLE_NAMESPACES[org])
                 for config in plans[before:]:
                     if rng.random() < 0.7 and not config.variant:
                         config.targets = []  # many operators only test, nothing is promoted
@@ -1118,23 +1145,26 @@ class Pools:
     ci_tools: list[str]
     streams: set[str]
     supplemental: dict[str, str]
-    supplemental_builders: set[str]
 
 
-def _supplemental(rng: random.Random) -> tuple[dict[str, str], set[str]]:
+def _supplemental(rng: random.Random) -> dict[str, str]:
+    """supplementalCIImages: the fixed entries, build roots, some builders, and filler families
+    up to the ~500 entries of the real file."""
     entries = dict(SUPPLEMENTAL_FIXED)
-    builders = set()
     for version in VERSIONS:
-        for rhel in ("rhel-8", "rhel-9") if version <= "4.15" and len(version) == 4 else ("rhel-9",):
+        for rhel in ("rhel-8", "rhel-9") if version in RHEL8_VERSIONS else ("rhel-9",):
             tag = build_root_tag(version, rhel)
             entries[f"openshift/release:{tag}"] = f"quay.io/openshift/release:{tag}"
         # A third of the builder tags are also mirrored explicitly (the rest: artImages only).
         if rng.random() < 0.35:
             tag = f"ocp/builder:{builder_tag(version)}"
             entries[tag] = f"quay.io/openshift-release-dev/ocp-v4.0-art-dev:{builder_tag(version)}"
-            builders.add(tag)
     families = [
-        ("openshift/boilerplate", "quay.io/redhat-services-prod/openshift/boilerplate", "image-v8.{}.{}"),
+        (
+            "openshift/boilerplate",
+            "quay.io/redhat-services-prod/openshift/boilerplate",
+            "image-v8.{}.{}",
+        ),
         ("chaos/krkn-hub", "quay.io/redhat-chaos/krkn-hub", "scenario-{}-{}"),
         ("ci/cert-manager-cainjector", "quay.io/jetstack/cert-manager-cainjector", "v1.{}.{}"),
         ("ci/cert-manager-controller", "quay.io/jetstack/cert-manager-controller", "v1.{}.{}"),
@@ -1149,7 +1179,7 @@ def _supplemental(rng: random.Random) -> tuple[dict[str, str], set[str]]:
         target, source, pattern = rng.choice(families)
         tag = pattern.format(rng.randint(1, 9), rng.randint(0, 9))
         entries.setdefault(f"{target}:{tag}", f"{source}:{tag}")
-    return entries, builders
+    return entries
 
 
 def compute_pools(rng: random.Random, plans: list[Config]) -> Pools:
@@ -1159,7 +1189,7 @@ def compute_pools(rng: random.Random, plans: list[Config]) -> Pools:
             if tag in active:
                 raise AssertionError(f"generator bug: {tag} promoted twice")
             active.add(tag)
-    supplemental, builders = _supplemental(rng)
+    supplemental = _supplemental(rng)
     clash = sorted(active & set(supplemental))
     if clash:
         raise AssertionError(f"generator bug: supplemental tags also promoted: {clash[:3]}")
@@ -1174,7 +1204,7 @@ def compute_pools(rng: random.Random, plans: list[Config]) -> Pools:
             by_version.setdefault(name, []).append(tag)
         elif namespace == "ci" and image == "latest":
             ci_tools.append(tag)
-    return Pools(active, by_version, ci_tools, streams, supplemental, builders)
+    return Pools(active, by_version, ci_tools, streams, supplemental)
 
 
 COMMON_COMMANDS = [
@@ -1208,15 +1238,18 @@ class ConfigFiller:
         self.pools = pools
         self.registry = registry
 
-    def _base(self, base: dict, alias: str, tag: str, config: Config) -> None:
-        if alias in base:
-            return
-        base[alias] = ref_of(tag)
+    def _pull(self, config: Config, tag: str) -> None:
+        """Record a pulled tag; count it when only an artImages rule covers it."""
         config.consumed.append(tag)
         if tag not in self.pools.active and tag not in self.pools.supplemental:
             if not art_covers(tag):
                 raise AssertionError(f"generator bug: {config.path} pulls unproduced {tag}")
             config.conditional += 1
+
+    def _base(self, base: dict, alias: str, tag: str, config: Config) -> None:
+        if alias not in base:
+            base[alias] = ref_of(tag)
+            self._pull(config, tag)
 
     def fill(self, config: Config) -> dict:
         rng, pools = self.rng, self.pools
@@ -1224,7 +1257,7 @@ class ConfigFiller:
         data: dict = {}
         base: dict = {}
         golang = GOLANG[version]
-        rhel = "rhel-8" if version <= "4.13" and len(version) == 4 and rng.random() < 0.5 else "rhel-9"
+        rhel = "rhel-8" if version in RHEL8_VERSIONS and rng.random() < 0.4 else "rhel-9"
         builder = f"ocp/builder:{builder_tag(version, rhel)}"
         ocp_like = config.role in ("ocp", "priv")
         # Base images: what the Dockerfiles build FROM, and tools tests run in.
@@ -1284,7 +1317,7 @@ class ConfigFiller:
             elif roll < 0.62 and config.role in ("ocp", "priv", "tests"):
                 tag = builder
                 data["build_root"] = {"image_stream_tag": ref_of(tag)}
-                self._note_consumed(config, tag)
+                self._pull(config, tag)
             elif roll < 0.66:
                 data["build_root"] = {"project_image": {"dockerfile_path": "Dockerfile.ci"}}
             else:
@@ -1292,7 +1325,7 @@ class ConfigFiller:
                 if tag not in pools.supplemental:
                     tag = f"openshift/release:{build_root_tag(version)}"
                 data["build_root"] = {"image_stream_tag": ref_of(tag)}
-                self._note_consumed(config, tag)
+                self._pull(config, tag)
             if rng.random() < 0.05 and "from_repository" in data["build_root"]:
                 data["build_root"]["use_build_cache"] = True
         if rng.random() < 0.16 and config.role in ("ocp", "priv"):
@@ -1327,13 +1360,6 @@ class ConfigFiller:
         config.data = data
         return data
 
-    def _note_consumed(self, config: Config, tag: str) -> None:
-        config.consumed.append(tag)
-        if tag not in self.pools.active and tag not in self.pools.supplemental:
-            if not art_covers(tag):
-                raise AssertionError(f"generator bug: {config.path} pulls unproduced {tag}")
-            config.conditional += 1
-
     def _images(self, config: Config, base: dict) -> list[dict]:
         rng = self.rng
         items = []
@@ -1350,7 +1376,7 @@ class ConfigFiller:
             elif roll < 0.9:
                 item["context_dir"] = f"images/{image}"
             else:
-                item["dockerfile_literal"] = f"FROM src\nRUN make {image}\nENTRYPOINT [\"/{image}\"]"
+                item["dockerfile_literal"] = f'FROM src\nRUN make {image}\nENTRYPOINT ["/{image}"]'
             if aliases and rng.random() < 0.55:
                 item["inputs"] = {
                     alias: {"as": [f"{REGISTRY_HOST}/{ist(base[alias])}"]}
@@ -1429,7 +1455,7 @@ class ConfigFiller:
         return max(1, int(rng.lognormvariate(1.2, 0.6) * scale))
 
     def _tests(self, config: Config, base: dict, version: str, releases: dict) -> list[dict]:
-        rng, registry = self.rng, self.registry
+        rng = self.rng
         count = self._test_count(config)
         has_cluster = bool(releases)
         tests: list[dict] = []
@@ -1464,7 +1490,6 @@ class ConfigFiller:
                 if rng.random() < 0.05:
                     test["timeout"] = rng.choice(["3h0m0s", "4h0m0s", "5h30m0s"])
             tests.append(test)
-        _ = registry
         return tests
 
     def _container_test(self, config: Config, base: dict) -> dict:
@@ -1499,7 +1524,10 @@ class ConfigFiller:
             if rng.random() < 0.5:
                 return {
                     "as": "verify-deps",
-                    "steps": {"env": {"CHECK_MOD_LIST": "false"}, "test": [{"ref": "go-verify-deps"}]}
+                    "steps": {
+                        "env": {"CHECK_MOD_LIST": "false"},
+                        "test": [{"ref": "go-verify-deps"}],
+                    }
                     if rng.random() < 0.3
                     else {"test": [{"ref": "go-verify-deps"}]},
                 }
@@ -1587,6 +1615,12 @@ class ConfigFiller:
 # --------------------------------------------------------------------------------------------
 
 
+def qci_to_appci(pools: Pools) -> list[str]:
+    """Tags copied back from QCI to app.ci (they also count as produced)."""
+    tags = [f"ocp/{v}:{i}" for v in ("4.17", "4.22", DEV) for i in ("cli", "tools", "installer")]
+    return [tag for tag in tags if tag in pools.active]
+
+
 def mirror_config_text(pools: Pools, extra: list[tuple[str, str]]) -> str:
     lines = ["supplementalCIImages:"]
     for target, source in pools.supplemental.items():
@@ -1598,11 +1632,7 @@ def mirror_config_text(pools: Pools, extra: list[tuple[str, str]]) -> str:
         "# Empty {} uses default quay-proxy…/openshift/ci:<ns>_<name>_<tag>.",
         "qciToAppCIImages:",
     ]
-    for version in ("4.17", "4.22", DEV):
-        for image in ("cli", "tools", "installer"):
-            tag = f"ocp/{version}:{image}"
-            if tag in pools.active:
-                lines.append(f"  {tag}: {{}}")
+    lines += [f"  {tag}: {{}}" for tag in qci_to_appci(pools)]
     lines.append("ignoredSources:")
     for image, reason in IGNORED_SOURCES:
         lines += [f"- image: {image}", f"  reason: {reason}"]
@@ -1786,7 +1816,12 @@ class FaultInjector:
     """Changes configs in place (data or text) so that cilint reports exactly one fault each."""
 
     def __init__(
-        self, rng: random.Random, plans: list[Config], pools: Pools, registry: Registry
+        self,
+        rng: random.Random,
+        plans: list[Config],
+        pools: Pools,
+        registry: Registry,
+        pulled: set[str],
     ) -> None:
         self.rng = rng
         self.registry = registry
@@ -1798,18 +1833,22 @@ class FaultInjector:
         self.new_files: dict[str, str] = {}
         self.faults: list[Fault] = []
         self.supplemental_extra: list[tuple[str, str]] = []
-        consumers: dict[str, int] = {}
+        # Tags something pulls: configs, mapping files; qciToAppCIImages asserts some too.
+        self.pulled = set(pulled)
         for config in plans:
-            for tag in config.consumed:
-                consumers[tag] = consumers.get(tag, 0) + 1
-        self.consumed = consumers
-        # Tags pulled by whole-stream consumers (releases) or asserted by qciToAppCIImages.
-        self.core = {"images", "oc", "installer", "origin", "hypershift", "etcd"}
+            self.pulled.update(config.consumed)
+        # Whole streams pulled by releases.*.integration: how many configs write into each.
+        self.stream_writers: dict[str, int] = {}
+        for config in plans:
+            for stream in sorted({t.split(":")[0] for t in config.active_tags()}):
+                self.stream_writers[stream] = self.stream_writers.get(stream, 0) + 1
 
     def _pick(self, want) -> Config:
         candidates = [c for c in self.plans if c.path not in self.taken and want(c)]
         if not candidates:
-            raise SystemExit("generate_tree: too few configs for the requested faults")
+            raise SystemExit(
+                f"generate_tree: too few configs to inject {self.current} faults (add --configs)"
+            )
         config = self.rng.choice(candidates)
         self.taken.add(config.path)
         return config
@@ -1820,11 +1859,14 @@ class FaultInjector:
         return not config.active_tags()
 
     def inject(self, rule: str) -> None:
+        self.current = rule
         rng = self.rng
         if rule in ("yaml-syntax", "duplicate-key", "encoding", "empty-document"):
             config = self._pick(
-                lambda c: self._safe_to_break(c)
-                and any("container" in t for t in c.data.get("tests", ()))
+                lambda c: (
+                    self._safe_to_break(c)
+                    and any("container" in t for t in c.data.get("tests", ()))
+                )
             )
             self.text_edits[config.path] = (rule, None)
             what = {
@@ -1866,19 +1908,21 @@ class FaultInjector:
             config.data["zz_generated_metadata"]["branch"] = f"release-{older}"
             self.faults.append(Fault(rule, config.path, f"metadata branch release-{older}"))
         elif rule == "unproduced-tag":
-            config = self._pick(lambda c: bool(self.pools.ci_tools))
-            tag = rng.choice(self.pools.ci_tools).replace(":latest", ":lastest")
+            config = self._pick(lambda c: True)
+            tools = self.pools.ci_tools or ["ci/golangci-lint:latest"]
+            tag = rng.choice(tools).replace(":latest", ":lastest")
             config.data.setdefault("base_images", {})["typo"] = ref_of(tag)
             config.data["base_images"] = dict(sorted(config.data["base_images"].items()))
             self.faults.append(Fault(rule, config.path, f"base_images pulls {tag}"))
         elif rule == "disabled-producer":
             producer = self._pick(
-                lambda c: c.role == "ocp"
-                and c.repo not in self.core
-                and len(c.targets) == 1
-                and c.targets[0]["namespace"] == "ocp"
-                and bool(c.active_tags())
-                and all(self.consumed.get(t, 0) == 0 for t in c.active_tags())
+                lambda c: (
+                    len(c.targets) == 1
+                    and "name" in c.targets[0]
+                    and bool(c.active_tags())
+                    and not any(t in self.pulled for t in c.active_tags())
+                    and self.stream_writers[c.active_tags()[0].split(":")[0]] > 1
+                )
             )
             tag = producer.active_tags()[0]
             producer.data["promotion"]["to"][0]["disabled"] = True
@@ -1889,9 +1933,7 @@ class FaultInjector:
                 Fault(rule, consumer.path, f"pulls {tag}, whose only promotion is disabled")
             )
         elif rule == "duplicate-promotion":
-            config = self._pick(
-                lambda c: bool(c.active_tags()) and not c.variant and c.repo not in self.core
-            )
+            config = self._pick(lambda c: bool(c.active_tags()) and not c.variant)
             copy = json.loads(json.dumps(config.data))
             copy["zz_generated_metadata"]["variant"] = "copy"
             path = config.path[: -len(".yaml")] + "__copy.yaml"
@@ -1922,9 +1964,7 @@ class FaultInjector:
             test["steps"]["workflow"] = typo
             self.faults.append(Fault(rule, config.path, f"workflow {workflow} misspelt"))
         elif rule == "supplemental-overwrites-promotion":
-            producer = self._pick(
-                lambda c: bool(c.active_tags()) and c.role == "ocp" and c.repo not in self.core
-            )
+            producer = self._pick(lambda c: bool(c.active_tags()))
             tag = producer.active_tags()[0]
             self.supplemental_extra.append((tag, f"quay.io/example/{tag.split(':')[1]}:latest"))
             self.faults.append(
@@ -1991,6 +2031,9 @@ def mirror_fault_cluster(rule: str) -> tuple[dict[str, str], str, str]:
 # --------------------------------------------------------------------------------------------
 
 
+TOP_LEVEL = ("ci-operator", "core-services", "clusters", ".faults.json")
+
+
 class Writer:
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -2010,7 +2053,8 @@ class Writer:
         self.bytes += len(data)
 
 
-def generate(out: Path, configs: int, seed: int, faults: int) -> dict:
+def build_tree(configs: int, seed: int) -> tuple[Registry, list[Config], Pools]:
+    """The clean tree as data: the step registry, the configs (filled), the produced tags."""
     rng = random.Random(seed)
     registry = build_registry(rng, configs)
     plans = plan_configs(rng, configs)
@@ -2018,11 +2062,20 @@ def generate(out: Path, configs: int, seed: int, faults: int) -> dict:
     filler = ConfigFiller(rng, pools, registry)
     for config in plans:
         filler.fill(config)
+    return registry, plans, pools
 
+
+def generate(out: Path, configs: int, seed: int, faults: int) -> dict:
+    """Write the tree into `out`; return its statistics."""
+    registry, plans, pools = build_tree(configs, seed)
+
+    mappings = mapping_files(pools)
     injector = None
     fault_rng = random.Random(f"faults-{seed}")
     if faults:
-        injector = FaultInjector(fault_rng, plans, pools, registry)
+        pulled = set(qci_to_appci(pools))
+        pulled.update(tag for _, tags in mappings.values() for tag in tags)
+        injector = FaultInjector(fault_rng, plans, pools, registry, pulled)
         for _ in range(faults):
             for rule in ALL_RULES:
                 if rule not in MIRROR_RULES:
@@ -2045,7 +2098,7 @@ def generate(out: Path, configs: int, seed: int, faults: int) -> dict:
         for path, data in sorted(injector.new_files.items()):
             writer.write(path, emitter.dump(data))
 
-    for (kind, name), element in sorted(registry.elements.items(), key=lambda i: i[0][::-1]):
+    for (kind, _), element in sorted(registry.elements.items(), key=lambda i: i[0][::-1]):
         prefix = element.folder.replace("/", "-")
         base = f"ci-operator/step-registry/{element.folder}/{prefix}"
         writer.write(f"{base}-{kind}.yaml", emitter.dump(element.body, sort=False))
@@ -2054,7 +2107,8 @@ def generate(out: Path, configs: int, seed: int, faults: int) -> dict:
 
     extra = injector.supplemental_extra if injector else []
     writer.write("core-services/image-mirroring/_config.yaml", mirror_config_text(pools, extra))
-    _write_mappings(writer, pools)
+    for path, (text, _) in mappings.items():
+        writer.write(path, text)
     for version in ("4.18", "4.21", "4.22"):
         name = f"core-services/release-controller/_releases/release-ocp-{version}-ci.json"
         writer.write(name, release_controller(version))
@@ -2067,7 +2121,9 @@ def generate(out: Path, configs: int, seed: int, faults: int) -> dict:
         writer.write(f"clusters/build-clusters/{cluster}/namespace.yaml", NAMESPACE_MANIFEST)
         if injector is not None:
             # A shared mirror set would reach the faulty clusters too: one copy per cluster.
-            writer.write(f"clusters/build-clusters/{cluster}/qci-image_mirror.yaml", qci_mirror_sets())
+            writer.write(
+                f"clusters/build-clusters/{cluster}/qci-image_mirror.yaml", qci_mirror_sets()
+            )
     if injector is not None:
         number = 20
         for _ in range(faults):
@@ -2101,31 +2157,37 @@ def generate(out: Path, configs: int, seed: int, faults: int) -> dict:
     }
 
 
-def _write_mappings(writer: Writer, pools: Pools) -> None:
-    """Outbound mirroring of promoted images (promoted-image-governor's mapping files)."""
+def mapping_files(pools: Pools) -> dict[str, tuple[str, list[str]]]:
+    """Outbound mirroring of promoted images (promoted-image-governor's mapping files):
+    path → (text, the tags it pulls)."""
+    files = {}
     for version in ("4.18", "4.21"):
         stream = f"origin/scos-{version}"
+        tags = [t for t in sorted(pools.active) if t.startswith(stream + ":")][:40]
         lines = []
-        for tag in sorted(pools.active):
-            if tag.startswith(stream + ":"):
-                image = tag.split(":")[1]
-                source = f"{QCI_PROXY}:origin_scos-{version}_{image}"
-                lines.append(
-                    f"{source} quay.io/openshift/origin-{image}:{version} "
-                    f"quay.io/openshift/origin-{image}:{version}.0"
-                )
-        if lines:
-            name = f"core-services/image-mirroring/openshift/mapping_origin_scos-{version.replace('.', '_')}"
-            writer.write(name, "\n".join(lines[:40]) + "\n")
-    lines = []
-    for image in ("hypershift-operator", "hypershift-tests"):
-        tag = f"ocp/4.18:{image}"
-        if tag in pools.active:
+        for tag in tags:
+            image = tag.split(":")[1]
             lines.append(
-                f"{REGISTRY_HOST}/{tag} quay.io/hypershift/{image}:4.18 quay.io/hypershift/{image}:latest"
+                f"{QCI_PROXY}:origin_scos-{version}_{image} quay.io/openshift/origin-{image}:"
+                f"{version} quay.io/openshift/origin-{image}:{version}.0"
             )
+        if lines:
+            name = version.replace(".", "_")
+            path = f"core-services/image-mirroring/openshift/mapping_origin_scos-{name}"
+            files[path] = ("\n".join(lines) + "\n", tags)
+    tags = [f"ocp/4.18:{i}" for i in ("hypershift-operator", "hypershift-tests")]
+    tags = [t for t in tags if t in pools.active]
+    lines = []
+    for tag in tags:
+        image = tag.split(":")[1]
+        lines.append(
+            f"{REGISTRY_HOST}/{tag} quay.io/hypershift/{image}:4.18 "
+            f"quay.io/hypershift/{image}:latest"
+        )
     if lines:
-        writer.write("core-services/image-mirroring/hypershift/mapping_hypershift_4_18", "\n".join(lines) + "\n")
+        path = "core-services/image-mirroring/hypershift/mapping_hypershift_4_18"
+        files[path] = ("\n".join(lines) + "\n", tags)
+    return files
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -2134,7 +2196,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--configs", type=int, default=30_000, help="ci-operator configs (30000)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (1)")
     parser.add_argument("--faults", type=int, default=0, help="faults to inject per rule (0)")
-    parser.add_argument("--force", action="store_true", help="empty OUT first if it is not empty")
+    parser.add_argument(
+        "--force", action="store_true", help="write into a non-empty OUT, replacing an earlier tree"
+    )
     args = parser.parse_args(argv)
     if args.configs < 1 or args.faults < 0:
         parser.error("--configs must be at least 1 and --faults at least 0")
@@ -2143,7 +2207,13 @@ def main(argv: list[str] | None = None) -> int:
         if not args.force:
             print(f"generate_tree: {out} is not empty (use --force)", file=sys.stderr)
             return 2
-        shutil.rmtree(out)
+        # Replace what an earlier run wrote; leave anything else alone.
+        for name in TOP_LEVEL:
+            target = out / name
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target)
+            elif target.exists() or target.is_symlink():
+                target.unlink()
     out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     stats = generate(out, args.configs, args.seed, args.faults)

@@ -9,7 +9,7 @@ the path that reaches it, and every name that does not resolve.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from cilint.facts.model import Consumer, Location, RegistryElement, StepItem, TestUsage
 from cilint.facts.steps import PHASES
@@ -80,7 +80,7 @@ def resolve(
             if element is None:
                 missing("observer", name, named_at.get(name, usage.location), user)
                 continue
-            consumers.extend(replace(c, via=f"{user} → observer {name}") for c in element.consumes)
+            consumers.extend(c._replace(via=f"{user} → observer {name}") for c in element.consumes)
     return consumers, unresolved
 
 
@@ -92,7 +92,7 @@ def _walk(
     for item in items:
         if item.kind == "literal":
             for consumer in item.consumes:
-                yield replace(consumer, via=via), item.observers
+                yield consumer._replace(via=via), item.observers
             if not item.consumes:
                 yield None, item.observers
         elif item.kind == "ref":
@@ -101,7 +101,7 @@ def _walk(
                 missing("ref", item.name, item.location, via)
                 continue
             for consumer in element.consumes:
-                yield replace(consumer, via=f"{via} → ref {item.name}"), element.observers
+                yield consumer._replace(via=f"{via} → ref {item.name}"), element.observers
             if not element.consumes:
                 yield None, element.observers
         else:

@@ -1,10 +1,14 @@
-"""The plain, picklable records the per-file stage hands to the graph stage."""
+"""The plain, picklable records the per-file stage hands to the graph stage.
+
+They are NamedTuples: a warm run unpickles hundreds of thousands of them, and tuples load ~1.6x
+faster than dataclasses (measured in bench/).
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache
+from typing import NamedTuple
 
 # Producer states: what a producer does for its tag.
 ACTIVE = "active"  # the tag is written to QCI
@@ -25,8 +29,7 @@ PRODUCER_KINDS = (
 )
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(NamedTuple):
     """A place in a file. Facts carry it unresolved (line 0) with the JSON path of the value;
     only places that end up in a finding or an answer are resolved to a line and column
     (`cilint.positions`), so most files are never parsed for positions."""
@@ -59,22 +62,17 @@ class Location:
         return f"{self.path}:{self.line}:{self.column}"
 
 
-@dataclass(frozen=True)
-class TagPattern:
+class TagPattern(NamedTuple):
     """Tags matched by regular expressions (Go RE2 syntax, unanchored, as ci-tools matches)."""
 
     namespace: str
     name_regex: str
     tag_regex: str | None = None
 
-    @cached_property
-    def _compiled(self) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
-        return re.compile(self.name_regex), re.compile(self.tag_regex) if self.tag_regex else None
-
     def matches(self, namespace: str, name: str, tag: str | None = None) -> bool:
         if namespace != self.namespace:
             return False
-        name_rx, tag_rx = self._compiled
+        name_rx, tag_rx = _compiled(self.name_regex), _compiled(self.tag_regex)
         if not name_rx.search(name):
             return False
         return tag is None or tag_rx is None or bool(tag_rx.search(tag))
@@ -85,8 +83,12 @@ class TagPattern:
         )
 
 
-@dataclass(frozen=True)
-class Producer:
+@cache
+def _compiled(regex: str | None) -> re.Pattern[str] | None:
+    return re.compile(regex) if regex else None
+
+
+class Producer(NamedTuple):
     kind: str  # one of PRODUCER_KINDS
     tag: str | None  # the IST it writes, or None for a pattern producer
     state: str
@@ -96,8 +98,7 @@ class Producer:
     pattern: TagPattern | None = None
 
 
-@dataclass(frozen=True)
-class Consumer:
+class Consumer(NamedTuple):
     field: str  # e.g. "base_images.base", "ref.from_image", "releases.latest.integration"
     location: Location
     owner: str
@@ -106,8 +107,7 @@ class Consumer:
     via: str = ""  # how a registry step is reached, filled in by the graph stage
 
 
-@dataclass(frozen=True)
-class StepItem:
+class StepItem(NamedTuple):
     """One entry of a pre/test/post (or chain steps) list."""
 
     kind: str  # "ref" | "chain" | "literal"
@@ -117,8 +117,7 @@ class StepItem:
     observers: tuple[str, ...] = ()  # observers a literal step asks for
 
 
-@dataclass(frozen=True)
-class StepPhases:
+class StepPhases(NamedTuple):
     """pre/test/post of a test or workflow; None for a phase that is not set at all."""
 
     pre: tuple[StepItem, ...] | None = None
@@ -130,8 +129,7 @@ class StepPhases:
     observer_locations: tuple[tuple[str, Location], ...] = ()
 
 
-@dataclass(frozen=True)
-class TestUsage:
+class TestUsage(NamedTuple):
     """A multi-stage test of a ci-operator config: what it asks of the step registry."""
 
     owner: str
@@ -142,8 +140,7 @@ class TestUsage:
     phases: StepPhases
 
 
-@dataclass(frozen=True)
-class RegistryElement:
+class RegistryElement(NamedTuple):
     """A step-registry ref, chain, workflow or observer."""
 
     kind: str  # "ref" | "chain" | "workflow" | "observer"
@@ -155,8 +152,7 @@ class RegistryElement:
     observers: tuple[str, ...] = ()  # observers a ref asks for
 
 
-@dataclass(frozen=True)
-class MirrorEntry:
+class MirrorEntry(NamedTuple):
     """One source → mirrors entry of an ITMS, IDMS or ICSP."""
 
     kind: str  # "ImageTagMirrorSet" | "ImageDigestMirrorSet" | "ImageContentSourcePolicy"
@@ -169,8 +165,7 @@ class MirrorEntry:
     path: tuple[str | int, ...] = ()
 
 
-@dataclass(frozen=True)
-class FileFacts:
+class FileFacts(NamedTuple):
     producers: tuple[Producer, ...] = ()
     consumers: tuple[Consumer, ...] = ()
     tests: tuple[TestUsage, ...] = ()
@@ -179,4 +174,4 @@ class FileFacts:
     # For configs: `org/repo@branch [variant]` and the metadata, for cross-config rules.
     config_owner: str | None = None
     path: str | None = None
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = ()
