@@ -1920,7 +1920,7 @@ class FaultInjector:
                     len(c.targets) == 1
                     and "name" in c.targets[0]
                     and bool(c.active_tags())
-                    and not any(t in self.pulled for t in c.active_tags())
+                    and not any(t in self.pulled or art_covers(t) for t in c.active_tags())
                     and self.stream_writers[c.active_tags()[0].split(":")[0]] > 1
                 )
             )

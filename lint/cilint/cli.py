@@ -237,7 +237,8 @@ def _command_explain(args: argparse.Namespace) -> int:
         tag, _digest = settings.policy.registries.parse(args.tag)
     except TagSpellingError as err:
         raise CilintError(f"cannot read the tag: {err}") from None
-    report = explain(load_tree(settings, _run_options(args)), settings.policy.registries, tag)
+    tree = load_tree(settings, _run_options(args), rules=False)
+    report = explain(tree, settings.policy.registries, tag)
     if args.format == "json":
         sys.stdout.write(json.dumps({"tag": args.tag, **report}, indent=2, ensure_ascii=False))
         sys.stdout.write("\n")
@@ -251,7 +252,7 @@ def _command_graph(args: argparse.Namespace) -> int:
     from cilint.neighbourhood import RENDERERS, neighbourhood
 
     settings = _settings(args)
-    tree = load_tree(settings, _run_options(args))
+    tree = load_tree(settings, _run_options(args), rules=False)
     view = neighbourhood(tree.graph, settings.policy.registries, args.target, settings.root)
     sys.stdout.write(RENDERERS[args.format](view))
     return EXIT_OK
@@ -262,7 +263,9 @@ def _fix(settings, selection: list[str] | None, show_diff: bool, options) -> boo
     from cilint.fix import apply
 
     plans = apply.plan(
-        load_tree(settings, options), settings.root, lambda path: is_selected(path, selection)
+        load_tree(settings, options, rules=False),
+        settings.root,
+        lambda path: is_selected(path, selection),
     )
     if show_diff:
         sys.stdout.write(apply.diff(plans))

@@ -87,13 +87,16 @@ def _run_check(settings: Settings, selection: list[str] | None, options: RunOpti
         else:
             tree = build_tree(settings, inventory, results)
             all_findings, checked, skipped = tree.findings, tree.checked, inventory.skipped
-            if cache:
+            if cache and selection is None:  # a partial run resolves only its own findings
+                all_findings = resolve_findings(all_findings, tree.context.positions)
                 cache.store_run(run, (all_findings, checked, skipped))
     finally:
         if cache:
             cache.close()
     inventory.skipped = list(skipped)
-    findings = [f for f in all_findings if is_selected(f.path, selection)]
+    findings = resolve_findings(
+        [f for f in all_findings if is_selected(f.path, selection)], Positions(settings.root)
+    )
     reported = sum(1 for path in checked if is_selected(path, selection))
     levels = settings.rule_levels
     findings = [replace(f, severity=levels[f.rule]) if levels.get(f.rule) else f for f in findings]
@@ -112,12 +115,16 @@ class LoadedTree:
     context: TreeContext
 
 
-def load_tree(settings: Settings, options: RunOptions | None = None) -> LoadedTree:
+def load_tree(
+    settings: Settings, options: RunOptions | None = None, rules: bool = True
+) -> LoadedTree:
+    """The analysed tree and its graph (for explain, graph, --fix); `rules=False` skips the
+    cross-file rules when only the graph is wanted."""
     with _without_gc():
-        return _load_tree(settings, options or RunOptions())
+        return _load_tree(settings, options or RunOptions(), rules)
 
 
-def _load_tree(settings: Settings, options: RunOptions) -> LoadedTree:
+def _load_tree(settings: Settings, options: RunOptions, rules: bool) -> LoadedTree:
     inventory = discover(settings.root, settings.layout, settings.exclude)
     cache = ResultCache(options.cache_dir, settings.root) if options.cache_dir else None
     try:
@@ -125,7 +132,20 @@ def _load_tree(settings: Settings, options: RunOptions) -> LoadedTree:
     finally:
         if cache:
             cache.close()
-    return build_tree(settings, inventory, results)
+    return build_tree(settings, inventory, results, rules)
+
+
+def resolve_findings(findings: list[Finding], positions: Positions | None) -> list[Finding]:
+    """Give cross-file findings their line and column (parsing each file at most once)."""
+    resolved = []
+    for finding in findings:
+        if finding.place is not None and positions is not None:
+            place = positions.resolve(finding.place)  # type: ignore[arg-type]
+            finding = replace(
+                finding, line=max(place.line, 1), column=max(place.column, 1), place=None
+            )
+        resolved.append(finding)
+    return resolved
 
 
 def _disabled(settings: Settings) -> frozenset[str]:
@@ -220,7 +240,7 @@ def _analyse_all(
 
 
 def build_tree(
-    settings: Settings, inventory: Inventory, results: dict[str, FileResult]
+    settings: Settings, inventory: Inventory, results: dict[str, FileResult], rules: bool = True
 ) -> LoadedTree:
     disabled = _disabled(settings)
     findings: list[Finding] = []
@@ -241,7 +261,7 @@ def build_tree(
     manifests = [f.path for f in inventory.files if f.kind is Kind.CLUSTER_MANIFEST]
     registries = settings.policy.registries
     context = TreeContext(graph, registries, settings.policy, manifests, Positions(settings.root))
-    for rule in TREE_RULES:
+    for rule in TREE_RULES if rules else ():
         if rule.RULE.name not in disabled:
             findings.extend(rule.check(context))
     return LoadedTree(inventory, checked, findings, graph, context)

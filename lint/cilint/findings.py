@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from enum import IntEnum
 
 
@@ -37,9 +37,13 @@ class Finding:
     severity: Severity
     message: str
     tag: str | None = None
+    # Where a cross-file finding points, while its line and column are not resolved yet
+    # (they are only for the findings that get reported). Not part of any output.
+    place: object = field(default=None, compare=False, repr=False)
 
     def as_json(self) -> dict[str, object]:
         record = asdict(self)
+        del record["place"]
         record["severity"] = self.severity.label
         if self.tag is None:
             del record["tag"]

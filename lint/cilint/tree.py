@@ -56,16 +56,16 @@ class TreeContext:
         severity: Severity | None = None,
         tag: str | None = None,
     ) -> Finding:
-        location = self.resolve(location)
         return Finding(
             path=location.path,
-            line=max(location.line, 1),
-            column=max(location.column, 1),
+            line=location.line,  # 0 until resolved: only reported findings need a line
+            column=location.column,
             code=rule.code,
             rule=rule.name,
             severity=severity or rule.severity,
             message=message,
             tag=tag,
+            place=None if location.resolved else location,
         )
 
     def spelling(self, ist: str, form: str) -> str:

@@ -1,0 +1,224 @@
+"""cilint at openshift/release scale: every figure of the speed issue, as ratios measured in the
+same run.
+
+    python3 dev.py bench                       # bench_load.py, then this with the defaults
+    .venv/bin/python bench/bench_scale.py [--configs 30000] [--scaling 1000,3000,10000,30000]
+
+Generates (once, cached under bench/out/) a release-like tree of N ci-operator configs with
+bench/generate_tree.py, then measures, each as a separate `cilint` process like a user runs it:
+
+  parse      a bare single-process yaml.load(CSafeLoader) of the same files (the baseline)
+  cold       `cilint check` with an empty cache, all cores          ratio to parse
+  cold -j1   the same with one worker, no cache                      ratio to parse
+  warm       again, nothing changed                                  seconds, ratio to cold
+  pre-commit 5 files changed, `cilint check` on those 5             seconds, ratio to cold
+  explain    `cilint explain` of a promoted tag, warm               seconds
+  check-jsonschema / yamllint on the same configs (same ci-operator schema): ratio to cold
+  peak RSS of the cold run; the scaling exponent of cold time over N;
+  and whether cold, warm, -j1 and -jN findings are byte-identical.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import math
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+BIN = Path(sys.executable).parent
+
+
+def tree(configs: int, seed: int = 1) -> Path:
+    out = BENCH / "out" / f"tree-{configs}-{seed}"
+    if not (out / ".complete").exists():
+        shutil.rmtree(out, ignore_errors=True)
+        subprocess.run(
+            [
+                sys.executable,
+                str(BENCH / "generate_tree.py"),
+                str(out),
+                "--configs",
+                str(configs),
+                "--seed",
+                str(seed),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        (out / ".complete").write_text("")
+    return out
+
+
+def timed(command: list[str], cwd: Path | None = None) -> tuple[float, bytes, int]:
+    """(seconds, stdout, peak RSS of the child in KiB)."""
+    start = time.perf_counter()
+    run = subprocess.run(command, cwd=cwd, capture_output=True, check=False)
+    elapsed = time.perf_counter() - start
+    if run.returncode not in (0, 1):
+        raise SystemExit(f"bench: {' '.join(command)} failed:\n{run.stderr.decode()}")
+    return elapsed, run.stdout, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+
+
+def inputs(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def bare_parse(files: list[Path]) -> float:
+    contents = [p.read_bytes() for p in files]
+    start = time.perf_counter()
+    for content in contents:
+        with contextlib.suppress(yaml.YAMLError):
+            list(yaml.load_all(content, Loader=yaml.CSafeLoader))
+    return time.perf_counter() - start
+
+
+def cilint(*args: str) -> list[str]:
+    return [str(BIN / "cilint"), *args]
+
+
+def measure(configs: int, full: bool) -> dict[str, float]:
+    root = tree(configs)
+    cache = BENCH / "out" / f"cache-{configs}"
+    shutil.rmtree(cache, ignore_errors=True)
+    figures: dict[str, float] = {"files": len(inputs(root))}
+    figures["parse"] = min(bare_parse(inputs(root)) for _ in range(2 if full else 1))
+    json_args = ["--format", "json", "--root", str(root)]
+    figures["cold"], cold_out, figures["rss_kib"] = timed(
+        cilint("check", *json_args, "--cache-dir", str(cache))
+    )
+    if not full:
+        return figures
+    figures["cold_j1"], serial_out, _ = timed(cilint("check", *json_args, "--no-cache", "-j1"))
+    figures["warm"], warm_out, _ = timed(cilint("check", *json_args, "--cache-dir", str(cache)))
+    parallel_out = timed(cilint("check", *json_args, "--no-cache", "-j0"))[1]
+    figures["identical"] = float(len({cold_out, serial_out, warm_out, parallel_out}) == 1)
+
+    changed = [p for p in inputs(root) if "/ci-operator/config/" in p.as_posix()][:5]
+    originals = {p: p.read_bytes() for p in changed}
+    try:
+        for path in changed:
+            path.write_bytes(originals[path] + b"# touched by bench_scale\n")
+        figures["precommit"], _, _ = timed(
+            cilint(
+                "check", "--root", str(root), "--cache-dir", str(cache), *[str(p) for p in changed]
+            )
+        )
+    finally:
+        for path, content in originals.items():
+            path.write_bytes(content)
+    timed(cilint("check", *json_args, "--cache-dir", str(cache)))  # re-warm after the restore
+    tag = json.loads(cold_out)["findings"][0]["tag"] if json.loads(cold_out)["findings"] else None
+    figures["explain"], _, _ = timed(
+        cilint(
+            "explain", "--root", str(root), "--cache-dir", str(cache), tag or "ocp/builder:latest"
+        )
+    )
+
+    configs_files = [str(p) for p in inputs(root / "ci-operator" / "config")]
+    schema = REPO / "schemas" / "ci-operator-config.schema.json"
+    if (BIN / "check-jsonschema").exists():
+        figures["check_jsonschema"], _, _ = timed(
+            [str(BIN / "check-jsonschema"), "--schemafile", str(schema), *configs_files]
+        )
+    if (BIN / "yamllint").exists():
+        figures["yamllint"], _, _ = timed(
+            [
+                str(BIN / "yamllint"),
+                "-d",
+                "{extends: default, rules: {line-length: disable}}",
+                *configs_files,
+            ]
+        )
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--configs", type=int, default=30_000)
+    parser.add_argument(
+        "--scaling",
+        default="1000,3000,10000",
+        help="smaller sizes for the scaling exponent (comma-separated)",
+    )
+    args = parser.parse_args()
+    figures = measure(args.configs, full=True)
+    parse = figures["parse"]
+    print(
+        f"bench_scale: {args.configs} configs, {int(figures['files'])} files, "
+        f"{os.cpu_count()} cores"
+    )
+    rows = [
+        ("bare CSafeLoader parse (1 process)", parse, 1.0, ""),
+        (
+            "cold cilint check (all cores)",
+            figures["cold"],
+            figures["cold"] / parse,
+            "target <= 0.5x parse",
+        ),
+        ("cold cilint check -j1, no cache", figures["cold_j1"], figures["cold_j1"] / parse, ""),
+        (
+            "warm, nothing changed",
+            figures["warm"],
+            figures["warm"] / figures["cold"],
+            "target < 1 s",
+        ),
+        (
+            "pre-commit, 5 files changed",
+            figures["precommit"],
+            figures["precommit"] / figures["cold"],
+            "target < 1 s",
+        ),
+        (
+            "explain, warm",
+            figures["explain"],
+            figures["explain"] / figures["cold"],
+            "target < 0.5 s",
+        ),
+    ]
+    for name in ("check_jsonschema", "yamllint"):
+        if name in figures:
+            rows.append(
+                (
+                    f"{name} on the configs",
+                    figures[name],
+                    figures[name] / figures["cold"],
+                    "cilint should be >= 5x faster than check-jsonschema",
+                )
+            )
+    for name, seconds, ratio, note in rows:
+        base = "x parse" if "cold" in name or "parse" in name else "x cold"
+        if "jsonschema" in name or "yamllint" in name:
+            base = "x cilint cold"
+        print(f"  {name:<38} {seconds:8.2f} s  {ratio:6.2f}{base:<14} {note}")
+    print(
+        f"  peak RSS of cold run                   {figures['rss_kib'] / 1024:8.0f} MiB"
+        "  target < 1024 MiB (max over the child processes so far)"
+    )
+    print(f"  findings identical cold/warm/-j1/-jN   {'yes' if figures['identical'] else 'NO'}")
+    sizes = [int(n) for n in args.scaling.split(",") if n] + [args.configs]
+    times = [
+        measure(n, full=False)["cold"] if n != args.configs else figures["cold"] for n in sizes
+    ]
+    slope = (
+        ((math.log(times[-1]) - math.log(times[0])) / (math.log(sizes[-1]) - math.log(sizes[0])))
+        if len(sizes) > 1
+        else float("nan")
+    )
+    pairs = ", ".join(f"{n}: {t:.2f} s" for n, t in zip(sizes, times, strict=True))
+    print(f"  scaling of cold time: {pairs}; exponent {slope:.2f} (target <= 1.1)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
