@@ -1813,7 +1813,9 @@ class Fault:
 
 
 class FaultInjector:
-    """Changes configs in place (data or text) so that cilint reports exactly one fault each."""
+    """Changes configs (their data, or their text once written) so that cilint reports each
+    fault, and nothing else: victims are distinct files, chosen so that no other file depends on
+    what the fault breaks."""
 
     def __init__(
         self,
@@ -1827,10 +1829,11 @@ class FaultInjector:
         self.registry = registry
         self.plans = plans
         self.pools = pools
+        self.current = ""  # the rule being injected, for the error message
         self.taken: set[str] = set()
-        self.text_edits: dict[str, tuple[str, object]] = {}  # path → (rule, edit)
+        self.text_edits: dict[str, str] = {}  # path → rule, applied to the emitted text
         self.renames: dict[str, str] = {}
-        self.new_files: dict[str, str] = {}
+        self.new_files: dict[str, dict] = {}
         self.faults: list[Fault] = []
         self.supplemental_extra: list[tuple[str, str]] = []
         # Tags something pulls: configs, mapping files; qciToAppCIImages asserts some too.
@@ -1868,7 +1871,7 @@ class FaultInjector:
                     and any("container" in t for t in c.data.get("tests", ()))
                 )
             )
-            self.text_edits[config.path] = (rule, None)
+            self.text_edits[config.path] = rule
             what = {
                 "yaml-syntax": "a tab indents a test key",
                 "duplicate-key": "the resources block appears twice",
@@ -1912,7 +1915,6 @@ class FaultInjector:
             tools = self.pools.ci_tools or ["ci/golangci-lint:latest"]
             tag = rng.choice(tools).replace(":latest", ":lastest")
             config.data.setdefault("base_images", {})["typo"] = ref_of(tag)
-            config.data["base_images"] = dict(sorted(config.data["base_images"].items()))
             self.faults.append(Fault(rule, config.path, f"base_images pulls {tag}"))
         elif rule == "disabled-producer":
             producer = self._pick(
@@ -1972,7 +1974,7 @@ class FaultInjector:
             )
 
     def edit_text(self, path: str, text: str) -> bytes:
-        rule, _ = self.text_edits[path]
+        rule = self.text_edits[path]
         if rule == "yaml-syntax":
             at = text.index("\n  commands: ")
             return (text[:at] + "\n\tcommands: " + text[at + len("\n  commands: ") :]).encode()
@@ -1989,26 +1991,30 @@ class FaultInjector:
         raise AssertionError(rule)
 
 
-def mirror_fault_cluster(rule: str) -> tuple[dict[str, str], str, str]:
-    """(files of the cluster, the file cilint reports, what) for one mirror fault."""
+def mirror_fault_cluster(rule: str) -> tuple[dict[str, str], Fault]:
+    """The manifests of a build cluster with one mirror fault, and the fault (path relative to
+    the cluster folder). Faults in both kinds are reported once per mirror-set entry."""
     good = [([CACHE, QCI], None)]
+    name = "qci-image_mirror.yaml"
     if rule == "mirror-precedence":
         text = qci_mirror_sets(tag=[([QCI, CACHE], None)], digest=[([QCI, CACHE], None)])
-        return {"qci-image_mirror.yaml": text}, "qci-image_mirror.yaml", "QCI before the cache"
+        return {name: text}, Fault(rule, name, "QCI before the cache", findings=2)
     if rule == "mirror-order-conflict":
         both = [([CACHE, QCI], None), ([QCI, CACHE], None)]
         text = qci_mirror_sets(tag=both, digest=both)
-        return {"qci-image_mirror.yaml": text}, "qci-image_mirror.yaml", "two entries disagree"
+        return {name: text}, Fault(
+            rule, name, "two entries order the mirrors oppositely", findings=4
+        )
     if rule == "mirror-source-blocked":
         blocked = [([CACHE, QCI], "NeverContactSource")]
         text = qci_mirror_sets(tag=blocked, digest=blocked)
-        return {"qci-image_mirror.yaml": text}, "qci-image_mirror.yaml", "NeverContactSource"
+        return {name: text}, Fault(rule, name, "NeverContactSource", findings=2)
     if rule == "mirror-kind-mismatch":
         text = qci_mirror_sets(tag=good, digest=[([CACHE, CACHE_WEST, QCI], None)])
-        return {"qci-image_mirror.yaml": text}, "qci-image_mirror.yaml", "IDMS adds a cache"
+        return {name: text}, Fault(rule, name, "only the IDMS lists a second cache")
     if rule == "mirror-missing":
         text = qci_mirror_sets(tag=good, digest=[])
-        return {"qci-image_mirror.yaml": text}, "qci-image_mirror.yaml", "no ImageDigestMirrorSet"
+        return {name: text}, Fault(rule, name, "no ImageDigestMirrorSet")
     if rule == "mirror-scope-shadow":
         shadow = (
             "apiVersion: config.openshift.io/v1\n"
@@ -2021,8 +2027,8 @@ def mirror_fault_cluster(rule: str) -> tuple[dict[str, str], str, str]:
             "    - quay.io/openshift-ci/tools\n"
             f"    source: {QCI_PROXY}/tools\n"
         )
-        files = {"qci-image_mirror.yaml": qci_mirror_sets(), "tools-mirror.yaml": shadow}
-        return files, "tools-mirror.yaml", "a mirror set for a nested scope"
+        files = {name: qci_mirror_sets(), "tools-mirror.yaml": shadow}
+        return files, Fault(rule, "tools-mirror.yaml", "a mirror set for a nested scope")
     raise AssertionError(rule)
 
 
@@ -2130,14 +2136,12 @@ def generate(out: Path, configs: int, seed: int, faults: int) -> dict:
             for rule in MIRROR_RULES:
                 cluster = f"clusters/build-clusters/build{number:02d}"
                 number += 1
-                files, reported, what = mirror_fault_cluster(rule)
+                files, fault = mirror_fault_cluster(rule)
                 writer.write(f"{cluster}/namespace.yaml", NAMESPACE_MANIFEST)
                 for name, text in files.items():
                     writer.write(f"{cluster}/{name}", text)
-                # One finding per mirror-set entry: both kinds (and both disagreeing entries).
-                count = {"mirror-precedence": 2, "mirror-order-conflict": 4}.get(rule, 1)
-                count = 2 if rule == "mirror-source-blocked" else count
-                injector.faults.append(Fault(rule, f"{cluster}/{reported}", what, findings=count))
+                fault.path = f"{cluster}/{fault.path}"
+                injector.faults.append(fault)
         order = {rule: i for i, rule in enumerate(ALL_RULES)}
         listed = sorted(injector.faults, key=lambda f: (order[f.rule], f.path))
         text = json.dumps([f.as_json() for f in listed], indent=2) + "\n"

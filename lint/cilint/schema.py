@@ -13,13 +13,16 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 import jsonschema_rs
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
 
 from cilint.load import JsonPath
 from cilint.resources import schema_path
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 
 @cache
@@ -30,7 +33,10 @@ def _schema(stem: str) -> dict:
 
 @cache
 def validator(stem: str) -> Draft202012Validator:
-    """python-jsonschema: the reference semantics, and the detailed errors."""
+    """python-jsonschema: the reference semantics, and the detailed errors (imported only when a
+    document is invalid: most runs never need it)."""
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(_schema(stem), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
@@ -160,6 +166,8 @@ def _schema_message(error: ValidationError, where: str) -> tuple[str, str]:
 
 def _classify(error: ValidationError, document: int, strict: bool) -> Iterator[Violation]:
     if error.validator in ("anyOf", "oneOf") and error.context:
+        from jsonschema.exceptions import best_match
+
         yield from _classify(best_match(error.context), document, strict)
         return
     path: JsonPath = tuple(error.absolute_path)
