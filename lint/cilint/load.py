@@ -276,32 +276,32 @@ def _compose_all(content: bytes) -> list[yaml.Node]:
     return nodes
 
 
-# Plain scalars and constructs where YAML 1.2 (yaml-rs) and Go's yaml.v2 (YAML 1.1) read the
-# same text differently, or that yaml-rs does not handle like libyaml: booleans spelled y/n/yes/
-# no/on/off, leading-zero and 0b integers, merge keys, tags, and a second document. A file that
-# contains any of them (even inside a block scalar: a false alarm only costs speed) is read by
-# libyaml instead.
-_YAML12_DIFFERS = re.compile(
-    rb"(?:^|[\s\[{,:?-])"
-    rb"(?:(?:y|Y|n|N|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF"
-    rb"|[-+]?0[0-9_]*[0-9_]|[-+]?0b[01_]+)(?=[ \t]*(?:$|[\]},#:]))|<<|!)"
-    rb"|\n(?:---|\.\.\.)",
-    re.MULTILINE,
-)
+# Where YAML 1.2 (yaml-rs) and Go's yaml.v2 (YAML 1.1) read the same text differently, or where
+# yaml-rs does not behave like libyaml, the file is read by libyaml instead:
+# - in the source: leading-zero and 0b integers (017 is 15 in 1.1, 17 in 1.2), tags, merge keys
+#   and a second document (a false alarm, e.g. inside a block scalar, only costs speed);
+# - in what yaml-rs read, encoded as JSON: strings spelled like 1.1 booleans (y, n, yes, no, on,
+#   off in their three casings), which 1.1 reads as true/false.
+_SOURCE_TRAPS = re.compile(rb"(?:^|[\s\[{,:?-])(?:[-+]?0(?:[0-9_]|b[01])|!)")
+_YAML11_WORDS = re.compile(rb'"(?:y|Y|n|N|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF)"')
 
 
 def _fast_documents(content: bytes) -> list[object] | None:
     """The documents read by yaml-rs (~8x libyaml, bench/bench_load.py), or None when this file
-    needs libyaml: a construct above, a parse error or duplicate key (libyaml reports them with
+    needs libyaml: a trap above, a parse error or duplicate key (libyaml reports them with
     positions), no document, or data JSON cannot hold (non-string keys, timestamps)."""
-    if _YAML12_DIFFERS.search(content):
+    if b"<<" in content or b"\n---" in content or b"\n..." in content:
+        return None
+    if _SOURCE_TRAPS.search(content):
         return None
     try:
         data = yaml_rs.loads(content.decode("utf-8"))
-        orjson.dumps(data, option=orjson.OPT_PASSTHROUGH_DATETIME)
+        encoded = orjson.dumps(data, option=orjson.OPT_PASSTHROUGH_DATETIME)
     except (yaml_rs.YAMLDecodeError, TypeError, ValueError, OverflowError, RecursionError):
         return None
-    return None if data is None else [data]
+    if data is None or _YAML11_WORDS.search(encoded):
+        return None
+    return [data]
 
 
 @dataclass
