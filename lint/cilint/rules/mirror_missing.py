@@ -52,14 +52,25 @@ def check(ctx: TreeContext) -> Iterator[Finding]:
             if v.cluster == view.cluster and v.entries and v.policy == view.policy
         ]
         if others:
-            location = others[0].entries[0].location
-            where = f"it has only the {others[0].kind} here"
+            other = others[0].entries[0].location
+            where = f"it has only the {others[0].kind} at {ctx.where(other)}"
         else:
-            manifests = sorted(p for p in ctx.manifest_paths if view.cluster.reaches(p))
-            if not manifests:
-                continue
-            location = Location(manifests[0], 1, 1)
             where = "none of its manifests has a mirror set for it"
+        # Point into the cluster's own folder when it has one, so that a run on that folder
+        # (the pre-commit hook on a new cluster) reports it.
+        own = sorted(p for p in ctx.manifest_paths if p.startswith(view.cluster.folders[0] + "/"))
+        reaching = sorted(p for p in ctx.manifest_paths if view.cluster.reaches(p))
+        own_folder = view.cluster.folders[0] + "/"
+        if others and other.path.startswith(own_folder) and not view.cluster.every_cluster:
+            location = other
+        elif own and not view.cluster.every_cluster:
+            location = Location(own[0], 1, 1)
+        elif others:
+            location = other
+        elif reaching:
+            location = Location(reaching[0], 1, 1)
+        else:
+            continue
         items.append(
             (
                 location,

@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cilint.findings import Finding, Severity
+from cilint.mirror_policy import MirrorPolicy
 from cilint.mirror_views import cluster_names
 from cilint.rulespec import RuleSpec
 from cilint.tree import TreeContext, per_place
@@ -48,6 +49,20 @@ def _edges(mirrors: tuple[str, ...], source: str) -> set[tuple[str, str]]:
     return edges
 
 
+def _verdict(edges: list[tuple[str, str]], policy: MirrorPolicy) -> str:
+    """Say which side of the loop follows the policy, so the culprit is plain."""
+    for first, second in edges:
+        ranks = policy.rank(first), policy.rank(second)
+        if None not in ranks:
+            follows = ranks[0] < ranks[1]  # type: ignore[operator]
+            return (
+                " (as the policy orders them)"
+                if follows
+                else " (against the policy's order: mirror-precedence, cilint check --fix)"
+            )
+    return ""
+
+
 def check(ctx: TreeContext) -> Iterator[Finding]:
     items = []
     for view in ctx.mirror_views:
@@ -64,7 +79,8 @@ def check(ctx: TreeContext) -> Iterator[Finding]:
             items.append(
                 (
                     entry.location,
-                    f"this {entry.kind} entry puts {before}, which contradicts {others}; merged, "
+                    f"this {entry.kind} entry puts {before}{_verdict(mine, view.policy)}, which "
+                    f"contradicts {others}; merged, "
                     f"{{clusters}} get {' → '.join(view.merged.order) or '(nothing)'} "
                     f"(OpenShift breaks the loop alphabetically): make the entries agree",
                     None,

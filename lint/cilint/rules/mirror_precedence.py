@@ -129,15 +129,17 @@ def _entry_problem(entry: MirrorEntry, policy: MirrorPolicy) -> str | None:
 def check(ctx: TreeContext) -> Iterator[Finding]:
     items = []
     for view in ctx.mirror_views:
-        if not view.entries or view.merged.cycles:
-            continue  # no mirror set: mirror-missing; disagreeing entries: mirror-order-conflict
+        if not view.entries:
+            continue  # no mirror set at all: mirror-missing
         policy, first = view.policy, view.entries[0].location
         entry_problems = False
-        for entry in view.entries:
+        for entry in view.entries:  # an entry out of order is reported even inside a loop
             problem = _entry_problem(entry, policy)
             if problem:
                 entry_problems = True
                 items.append((entry.location, problem, None, view.cluster))
+        if view.merged.cycles:
+            continue  # the merged order is an accident of the loop: mirror-order-conflict
         pair = _out_of_order(view.merged.order, policy)
         if pair and not entry_problems:
             items.append(
