@@ -27,7 +27,7 @@ as `conditional-tag` infos; the summary line says how many. Every other rule rep
 
 `--faults K` injects K faults of each rule cilint can report (each in its own file where the rule
 allows: the K supplementalCIImages entries share `_config.yaml`) and writes
-`OUT_DIR/.faults.json`: one `{rule, path, findings, also, what}` object per fault. `findings` is
+`OUT_DIR/.faults.json`: one `{rule, path, findings, also, with, what}` object per fault. `findings` is
 how many findings of the rule cilint reports in `path` for it (2 or 4 for mirror faults written
 into both mirror-set kinds, else 1); `also` lists other files with one finding each (a duplicate
 promotion is reported at both promotions). No other finding appears, except `conditional-tag`
@@ -1801,6 +1801,8 @@ class Fault:
     also: list[str] = field(default_factory=list)
 
     findings: int = 1  # findings of the rule in `path` (and one in each `also` path)
+    # Findings of other rules the same fault causes in `path`: rule → count.
+    with_rules: dict[str, int] = field(default_factory=dict)
 
     def as_json(self) -> dict:
         return {
@@ -1808,6 +1810,7 @@ class Fault:
             "path": self.path,
             "findings": self.findings,
             "also": self.also,
+            "with": self.with_rules,
             "what": self.what,
         }
 
@@ -2002,8 +2005,13 @@ def mirror_fault_cluster(rule: str) -> tuple[dict[str, str], Fault]:
     if rule == "mirror-order-conflict":
         both = [([CACHE, QCI], None), ([QCI, CACHE], None)]
         text = qci_mirror_sets(tag=both, digest=both)
+        # The QCI-first entry is also out of the policy's order (mirror-precedence, per kind).
         return {name: text}, Fault(
-            rule, name, "two entries order the mirrors oppositely", findings=4
+            rule,
+            name,
+            "two entries order the mirrors oppositely",
+            findings=4,
+            with_rules={"mirror-precedence": 2},
         )
     if rule == "mirror-source-blocked":
         blocked = [([CACHE, QCI], "NeverContactSource")]

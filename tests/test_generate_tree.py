@@ -67,6 +67,8 @@ def test_every_injected_fault_is_reported_and_nothing_else(tmp_path: Path) -> No
     for fault in faults:
         expected[(fault["rule"], fault["path"])] += fault["findings"]
         expected.update((fault["rule"], path) for path in fault["also"])
+        for rule, count in fault["with"].items():
+            expected[(rule, fault["path"])] += count
     assert findings(tmp_path) == expected
 
 
