@@ -27,10 +27,11 @@ as `conditional-tag` infos; the summary line says how many. Every other rule rep
 
 `--faults K` injects K faults of each rule cilint can report (each in its own file where the rule
 allows: the K supplementalCIImages entries share `_config.yaml`) and writes
-`OUT_DIR/.faults.json`: one `{rule, path, findings, also, with, what}` object per fault. `findings` is
-how many findings of the rule cilint reports in `path` for it (2 or 4 for mirror faults written
-into both mirror-set kinds, else 1); `also` lists other files with one finding each (a duplicate
-promotion is reported at both promotions). No other finding appears, except `conditional-tag`
+`OUT_DIR/.faults.json`: one `{rule, path, findings, also, with, what}` object per fault.
+`findings` is how many findings of the rule cilint reports in `path` for it (2 or 4 for mirror
+faults written into both mirror-set kinds, else 1); `also` lists other files with one finding
+each (a duplicate promotion is reported at both promotions); `with` counts findings of other
+rules the fault causes in `path`. No other finding appears, except `conditional-tag`
 infos. With faults, the policed mirror sets move from the shared `common/` folder into each build
 cluster's folder, because a shared mirror set reaches every cluster and would mask a missing or
 misordered one.
