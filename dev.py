@@ -63,6 +63,7 @@ def test() -> None:
 
 
 def bench() -> None:
+    run(BIN / "python", "-m", "pip", "install", "--quiet", "-e", ".[dev,bench]")
     for script in sorted((ROOT / "bench").glob("bench_*.py")):
         run(BIN / "python", script, *sys.argv[2:])
 
