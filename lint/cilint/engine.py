@@ -79,12 +79,13 @@ def _run_check(settings: Settings, selection: list[str] | None, options: RunOpti
     inventory = discover(settings.root, settings.layout, settings.exclude)
     cache = ResultCache(options.cache_dir, settings.root) if options.cache_dir else None
     try:
-        results, keys = analyse_inputs(settings, inventory, options, cache)
-        run = run_key(salt(settings), keys.items())
-        cached = cache.run(run) if cache else None
+        keys = file_keys(settings, inventory, cache)
+        run = run_key(salt(settings), keys.keys.items())
+        cached = cache.run(run) if cache else None  # nothing changed: no file result is loaded
         if isinstance(cached, tuple) and len(cached) == 3:
             all_findings, checked, skipped = cached
         else:
+            results, _ = analyse_inputs(settings, inventory, options, cache, keys)
             tree = build_tree(settings, inventory, results)
             all_findings, checked, skipped = tree.findings, tree.checked, inventory.skipped
             if cache and selection is None:  # a partial run resolves only its own findings
@@ -163,16 +164,19 @@ def _analyse_batch(
     return [analyze(item, content, disabled, registries) for item, content in batch]
 
 
-def analyse_inputs(
-    settings: Settings, inventory: Inventory, options: RunOptions, cache: ResultCache | None
-) -> tuple[dict[str, FileResult], dict[str, str]]:
-    """The per-file stage for every input: from the cache where the file is unchanged, in
-    worker processes for the rest. Returns path → result and path → cache key."""
+@dataclass
+class FileKeys:
+    """Each input's cache key, from the stat table where the file is unchanged."""
+
+    keys: dict[str, str]  # path → key
+    stats: dict[str, tuple[int, int, str]]  # path → (size, mtime_ns, key)
+    contents: dict[str, bytes]  # the bytes read on the way (changed or new files)
+
+
+def file_keys(settings: Settings, inventory: Inventory, cache: ResultCache | None) -> FileKeys:
     the_salt = salt(settings)
     known = cache.stat_keys() if cache else {}
-    keys: dict[str, str] = {}
-    stats: dict[str, tuple[int, int, str]] = {}
-    contents: dict[str, bytes] = {}
+    found = FileKeys({}, {}, {})
     for item in inventory.files:
         try:
             st = os.stat(settings.root / item.path)
@@ -181,35 +185,50 @@ def analyse_inputs(
             continue
         seen = known.get(item.path)
         if seen and seen[0] == st.st_size and seen[1] == st.st_mtime_ns:
-            keys[item.path] = seen[2]
+            key = seen[2]
         else:
             try:
                 content = (settings.root / item.path).read_bytes()
             except OSError as err:
                 inventory.skipped.append((item.path, f"cannot read: {err.strerror}"))
                 continue
-            contents[item.path] = content
-            keys[item.path] = file_key(the_salt, item.path, content)
-        stats[item.path] = (st.st_size, st.st_mtime_ns, keys[item.path])
-    found = cache.results(sorted(set(keys.values()))) if cache else {}
+            found.contents[item.path] = content
+            key = file_key(the_salt, item.path, content)
+        found.keys[item.path] = key
+        found.stats[item.path] = (st.st_size, st.st_mtime_ns, key)
+    return found
+
+
+def analyse_inputs(
+    settings: Settings,
+    inventory: Inventory,
+    options: RunOptions,
+    cache: ResultCache | None,
+    keys: FileKeys | None = None,
+) -> tuple[dict[str, FileResult], dict[str, str]]:
+    """The per-file stage for every input: from the cache where the file is unchanged, in
+    worker processes for the rest. Returns path → result and path → cache key."""
+    keys = keys or file_keys(settings, inventory, cache)
+    found = cache.results(sorted(set(keys.keys.values()))) if cache else {}
     results: dict[str, FileResult] = {}
     todo: list[tuple[InputFile, bytes]] = []
     for item in inventory.files:
-        if item.path not in keys:
+        key = keys.keys.get(item.path)
+        if key is None:
             continue
-        cached = found.get(keys[item.path])
+        cached = found.get(key)
         if isinstance(cached, FileResult) and cached.path == item.path:
             results[item.path] = cached
             continue
-        content = contents.get(item.path)
+        content = keys.contents.get(item.path)
         if content is None:
             content = (settings.root / item.path).read_bytes()
         todo.append((item, content))
     fresh = _analyse_all(todo, _disabled(settings), settings.policy.registries, options)
     results.update((r.path, r) for r in fresh)
     if cache:
-        cache.store({keys[r.path]: r for r in fresh}, stats)
-    return results, keys
+        cache.store({keys.keys[r.path]: r for r in fresh}, keys.stats)
+    return results, keys.keys
 
 
 def available_cores() -> int:
