@@ -139,7 +139,7 @@ def _load_tree(settings: Settings, options: RunOptions, rules: bool) -> LoadedTr
 def resolve_findings(findings: list[Finding], positions: Positions | None) -> list[Finding]:
     """Give cross-file findings their line and column (parsing each file at most once)."""
     resolved = []
-    for finding in findings:
+    for finding in sorted(findings, key=lambda f: f.path):  # one file at a time
         if finding.place is not None and positions is not None:
             place = positions.resolve(finding.place)  # type: ignore[arg-type]
             finding = replace(

@@ -56,7 +56,9 @@ class Coverage:
 
 class TagGraph:
     def __init__(self, facts: Iterable[FileFacts], exempt_namespaces: Iterable[str] = ()) -> None:
-        self.graph = nx.MultiDiGraph()
+        # Every edge is unique (a producer writes a tag once, a consumer pulls one tag or stream),
+        # so a DiGraph is enough, and lighter than a MultiDiGraph.
+        self.graph = nx.DiGraph()
         self.exempt = [re.compile(p) for p in exempt_namespaces]
         self.producers: list[Producer] = []
         self.consumers: list[Consumer] = []

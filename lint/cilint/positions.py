@@ -6,6 +6,7 @@ places is shown; most files of a clean tree never are.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from pathlib import Path
 
 from cilint.facts.model import Location
@@ -13,9 +14,12 @@ from cilint.load import SourceMap
 
 
 class Positions:
+    # Node trees are big: keep only the most recent files (callers resolve in path order).
+    KEEP = 128
+
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._maps: dict[str, SourceMap] = {}
+        self._maps: OrderedDict[str, SourceMap] = OrderedDict()
 
     def resolve(self, location: Location) -> Location:
         if location.resolved:
@@ -27,6 +31,10 @@ class Positions:
             except OSError:
                 content = b""
             source = self._maps[location.path] = SourceMap(content=content)
+            if len(self._maps) > self.KEEP:
+                self._maps.popitem(last=False)
+        else:
+            self._maps.move_to_end(location.path)
         line, column = source.locate(location.document, location.json_path, location.at)
         return Location(
             location.path, line, column, location.document, location.json_path, location.at
