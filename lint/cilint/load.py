@@ -13,7 +13,6 @@ sexagesimal numbers, and timestamps stay strings. Mapping keys become strings as
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import orjson
@@ -189,19 +188,7 @@ class SourceMap:
                 return (mark.line + 1, mark.column + 1)
         return (mark.line + 1, mark.column + 1)
 
-    def contains(self, document: int, path: JsonPath) -> bool:
-        """Whether `path` leads to a node of `document` (so `locate` reaches it exactly)."""
-        if document >= len(self.nodes):
-            return False
-        node: yaml.Node | None = self.nodes[document]
-        for step in path:
-            _, node = _child(node, step)
-            if node is None:
-                return False
-        return True
-
-    def scalar_text(self, document: int, path: JsonPath) -> str | None:
-        """The source text of the scalar at `path`, as written (without quotes)."""
+    def _node_at(self, document: int, path: JsonPath) -> yaml.Node | None:
         if document >= len(self.nodes):
             return None
         node: yaml.Node | None = self.nodes[document]
@@ -209,25 +196,16 @@ class SourceMap:
             _, node = _child(node, step)
             if node is None:
                 return None
-        return node.value if isinstance(node, yaml.ScalarNode) else None
+        return node
 
-    def key_positions(self, document: int, path: JsonPath) -> Iterator[tuple[str, int, int]]:
-        """Each key of the mapping at `path` with its position, in file order."""
-        if document >= len(self.nodes):
-            return
-        node: yaml.Node | None = self.nodes[document]
-        for step in path:
-            _, node = _child(node, step)
-            if node is None:
-                return
-        if isinstance(node, yaml.MappingNode):
-            for key_node, _ in node.value:
-                if isinstance(key_node, yaml.ScalarNode):
-                    yield (
-                        key_node.value,
-                        key_node.start_mark.line + 1,
-                        key_node.start_mark.column + 1,
-                    )
+    def contains(self, document: int, path: JsonPath) -> bool:
+        """Whether `path` leads to a node of `document` (so `locate` reaches it exactly)."""
+        return self._node_at(document, path) is not None
+
+    def scalar_text(self, document: int, path: JsonPath) -> str | None:
+        """The source text of the scalar at `path`, as written (without quotes)."""
+        node = self._node_at(document, path)
+        return node.value if isinstance(node, yaml.ScalarNode) else None
 
 
 def _child(node: yaml.Node, step: str | int) -> tuple[yaml.Node | None, yaml.Node | None]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -9,7 +10,7 @@ from cilint.facts.model import Location, Producer
 from cilint.findings import Finding, Severity
 from cilint.graph import TagGraph
 from cilint.mirror_policy import Cluster, clusters
-from cilint.mirror_views import MirrorView, views
+from cilint.mirror_views import MirrorView, cluster_names, views
 from cilint.positions import Positions
 from cilint.rulespec import RuleSpec
 from cilint.settings import Policy
@@ -103,6 +104,16 @@ def uses(consumers: list, limit: int = 2) -> str:
         return ""
     more = f" and {len(vias) - limit} more" if len(vias) > limit else ""
     return f"; used by {', '.join(vias[:limit])}{more}"
+
+
+def cluster_findings(
+    ctx: TreeContext,
+    rule: RuleSpec,
+    items: list[tuple[Location, str, Severity | None, Cluster]],
+) -> Iterator[Finding]:
+    """One finding per place for a problem found on many clusters (see `per_place`)."""
+    for location, message, severity, found in per_place(items):
+        yield ctx.finding(rule, location, message.format(clusters=cluster_names(found)), severity)
 
 
 def per_place(

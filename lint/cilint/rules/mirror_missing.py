@@ -29,9 +29,8 @@ from collections.abc import Iterator
 
 from cilint.facts.model import Location
 from cilint.findings import Finding, Severity
-from cilint.mirror_views import cluster_names
 from cilint.rulespec import RuleSpec
-from cilint.tree import TreeContext, per_place
+from cilint.tree import TreeContext, cluster_findings
 
 RULE = RuleSpec(
     code="M005",
@@ -81,5 +80,4 @@ def check(ctx: TreeContext) -> Iterator[Finding]:
                 view.cluster,
             )
         )
-    for location, message, severity, found in per_place(items):
-        yield ctx.finding(RULE, location, message.format(clusters=cluster_names(found)), severity)
+    yield from cluster_findings(ctx, RULE, items)
