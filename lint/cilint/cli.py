@@ -166,6 +166,16 @@ def _command_check(args: argparse.Namespace) -> int:
         if args.diff:
             return EXIT_FINDINGS if changed else EXIT_OK
     result = run_check(settings, selection, _run_options(args))
+    if not result.inventory.files:
+        layout = settings.layout
+        folders = ", ".join(
+            sorted({*layout.ci_operator_config, *layout.step_registry, *layout.cluster_manifests})
+        )
+        print(
+            f"cilint: warning: no input files under {root} (looked in {folders}); is --root "
+            "the release repository?",
+            file=sys.stderr,
+        )
     if args.show_files:
         for item in result.inventory.files:
             print(f"{item.kind}\t{item.path}", file=sys.stderr)
