@@ -19,9 +19,11 @@ import os
 import pickle
 import sqlite3
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
+T = TypeVar("T")
 FORMAT = 1
 FILE_NAME = f"cache-v{FORMAT}.sqlite3"
 _SCHEMA = """
@@ -85,7 +87,8 @@ class ResultCache:
             print(f"cilint: warning: cache disabled ({self.path}: {err})", file=sys.stderr)
             return None
 
-    def _safely(self, work, default):  # noqa: ANN001, ANN202 - a sqlite call and its fallback
+    def _safely(self, work: Callable[[sqlite3.Connection], T], default: T) -> T:
+        """Run a database call; on a database error rebuild the cache and return `default`."""
         if self._db is None:
             return default
         try:

@@ -13,10 +13,15 @@ import subprocess
 import sys
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cilint import __version__
 from cilint.errors import CilintError
 from cilint.findings import Severity
+
+if TYPE_CHECKING:  # imported lazily at run time, to keep `cilint rules` fast
+    from cilint.engine import RunOptions
+    from cilint.settings import Settings
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -206,7 +211,7 @@ def _cache_dir(args: argparse.Namespace) -> Path:
     return Path(chosen) if chosen else default_directory()
 
 
-def _run_options(args: argparse.Namespace):  # noqa: ANN202 - cilint.engine.RunOptions
+def _run_options(args: argparse.Namespace) -> RunOptions:
     from cilint.engine import RunOptions
 
     if args.jobs < 0:
@@ -228,7 +233,7 @@ def _command_cache(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _settings(args: argparse.Namespace):  # noqa: ANN202 - cilint.settings.Settings
+def _settings(args: argparse.Namespace) -> Settings:
     from cilint.settings import load_settings
 
     root = _resolve_root(args.root)
@@ -269,7 +274,9 @@ def _command_graph(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _fix(settings, selection: list[str] | None, show_diff: bool, options) -> bool:  # noqa: ANN001
+def _fix(
+    settings: Settings, selection: list[str] | None, show_diff: bool, options: RunOptions
+) -> bool:
     from cilint.engine import is_selected, load_tree
     from cilint.fix import apply
 
