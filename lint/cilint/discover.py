@@ -107,7 +107,7 @@ def _walk(root: Path, start: str, inventory: Inventory) -> Iterator[str]:
     while stack:
         folder = stack.pop()
         try:
-            entries = sorted(os.scandir(root / folder), key=lambda e: e.name)
+            entries = sorted(os.scandir(os.path.join(root, folder)), key=lambda e: e.name)
         except OSError as err:
             inventory.skipped.append((folder, f"cannot read folder: {err.strerror}"))
             continue

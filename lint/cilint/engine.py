@@ -177,9 +177,11 @@ def file_keys(settings: Settings, inventory: Inventory, cache: ResultCache | Non
     the_salt = salt(settings)
     known = cache.stat_keys() if cache else {}
     found = FileKeys({}, {}, {})
+    root = str(settings.root)
     for item in inventory.files:
+        full = os.path.join(root, item.path)
         try:
-            st = os.stat(settings.root / item.path)
+            st = os.stat(full)
         except OSError as err:
             inventory.skipped.append((item.path, f"cannot read: {err.strerror}"))
             continue
@@ -188,7 +190,8 @@ def file_keys(settings: Settings, inventory: Inventory, cache: ResultCache | Non
             key = seen[2]
         else:
             try:
-                content = (settings.root / item.path).read_bytes()
+                with open(full, "rb") as handle:
+                    content = handle.read()
             except OSError as err:
                 inventory.skipped.append((item.path, f"cannot read: {err.strerror}"))
                 continue

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import IntEnum
 
 
@@ -42,11 +42,17 @@ class Finding:
     place: object = field(default=None, compare=False, repr=False)
 
     def as_json(self) -> dict[str, object]:
-        record = asdict(self)
-        del record["place"]
-        record["severity"] = self.severity.label
-        if self.tag is None:
-            del record["tag"]
+        record: dict[str, object] = {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "code": self.code,
+            "rule": self.rule,
+            "severity": self.severity.label,
+            "message": self.message,
+        }
+        if self.tag is not None:
+            record["tag"] = self.tag
         return record
 
     @classmethod
