@@ -48,6 +48,8 @@ def resolve(
             seen_unresolved.add((kind, name, where))
             unresolved.append(UnresolvedStep(kind, name, where, user))
 
+    # A workflow's phase is expanded once and shared by every test that uses it.
+    expansions: dict[int, Expansion] = {}
     for usage in usages:
         user = f"{usage.owner} test {usage.name}"
         workflow = None
@@ -71,9 +73,12 @@ def resolve(
                 items, via = getattr(workflow.phases, phase), base_via
             else:
                 continue
-            for consumer, asked in _walk(items, via, registry, missing, depth=0):
+            found, gaps = _expansion(items, registry, expansions)
+            for kind, name, where, suffix in gaps:
+                missing(kind, name, where, via + suffix)
+            for consumer, asked in found:
                 if consumer is not None:
-                    consumers.append(consumer)
+                    consumers.append(consumer._replace(via=via + consumer.via))
                 observers |= set(asked)
         for name in sorted(observers - disabled):
             element = registry.get("observer", name)
@@ -82,6 +87,28 @@ def resolve(
                 continue
             consumers.extend(c._replace(via=f"{user} → observer {name}") for c in element.consumes)
     return consumers, unresolved
+
+
+Expansion = tuple[
+    list[tuple[Consumer | None, tuple[str, ...]]],  # consumers (via relative) and observers asked
+    list[tuple[str, str, Location, str]],  # unresolved (kind, name, location, via relative)
+]
+
+
+def _expansion(
+    items: tuple[StepItem, ...], registry: Registry, memo: dict[int, Expansion]
+) -> Expansion:
+    """The steps a phase expands to, with `via` relative to the phase (memoised: a workflow's
+    phase object is shared by every test that does not override it)."""
+    key = id(items)
+    if key not in memo:
+        gaps: list[tuple[str, str, Location, str]] = []
+
+        def note(kind: str, name: str, where: Location, via: str) -> None:
+            gaps.append((kind, name, where, via))
+
+        memo[key] = (list(_walk(items, "", registry, note, depth=0)), gaps)
+    return memo[key]
 
 
 def _walk(
