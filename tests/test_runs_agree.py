@@ -108,3 +108,14 @@ def test_cache_clean(tmp_path: Path) -> None:
     )
     assert run.returncode == 0 and "removed" in run.stderr
     assert not (cache / "cache-v1.sqlite3").exists()
+
+
+@pytest.mark.parametrize("root", ROOTS, ids=lambda r: r.name)
+def test_a_path_run_reports_exactly_the_full_runs_findings_for_those_paths(root: Path) -> None:
+    full = run_check(load_settings(root)).findings
+    paths = sorted({f.path for f in full})
+    for selection in ([paths[0]], paths[1::3], [paths[-1].rsplit("/", 1)[0]]):
+        expected = [
+            f for f in full if any(f.path == s or f.path.startswith(s + "/") for s in selection)
+        ]
+        assert run_check(load_settings(root), selection).findings == expected

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -86,7 +86,9 @@ def _run_check(settings: Settings, selection: list[str] | None, options: RunOpti
             all_findings, checked, skipped = cached
         else:
             results, _ = analyse_inputs(settings, inventory, options, cache, keys)
-            tree = build_tree(settings, inventory, results)
+            tree = build_tree(
+                settings, inventory, results, selected=lambda path: is_selected(path, selection)
+            )
             all_findings, checked, skipped = tree.findings, tree.checked, inventory.skipped
             if cache and selection is None:  # a partial run resolves only its own findings
                 all_findings = resolve_findings(all_findings, tree.context.positions)
@@ -262,7 +264,11 @@ def _analyse_all(
 
 
 def build_tree(
-    settings: Settings, inventory: Inventory, results: dict[str, FileResult], rules: bool = True
+    settings: Settings,
+    inventory: Inventory,
+    results: dict[str, FileResult],
+    rules: bool = True,
+    selected: Callable[[str], bool] | None = None,
 ) -> LoadedTree:
     disabled = _disabled(settings)
     findings: list[Finding] = []
@@ -283,6 +289,8 @@ def build_tree(
     manifests = [f.path for f in inventory.files if f.kind is Kind.CLUSTER_MANIFEST]
     registries = settings.policy.registries
     context = TreeContext(graph, registries, settings.policy, manifests, Positions(settings.root))
+    if selected is not None:
+        context.selected = selected
     for rule in TREE_RULES if rules else ():
         if rule.RULE.name not in disabled:
             findings.extend(rule.check(context))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -24,6 +24,16 @@ class TreeContext:
     policy: Policy | None = None
     manifest_paths: list[str] = field(default_factory=list)  # every cluster manifest
     positions: Positions | None = None
+    # Which files' findings are wanted (a PATH run); rules skip the others early.
+    selected: Callable[[str], bool] = field(default=lambda path: True)
+
+    def consumer_places(self) -> dict[tuple[Location, str | None, str | None], list]:
+        """`TagGraph.consumers_by_place`, limited to the selected files."""
+        return {
+            place: found
+            for place, found in self.graph.consumers_by_place().items()
+            if self.selected(place[0].path)
+        }
 
     def resolve(self, location: Location) -> Location:
         if location.resolved or self.positions is None:
@@ -113,6 +123,8 @@ def cluster_findings(
 ) -> Iterator[Finding]:
     """One finding per place for a problem found on many clusters (see `per_place`)."""
     for location, message, severity, found in per_place(items):
+        if not ctx.selected(location.path):
+            continue
         yield ctx.finding(rule, location, message.format(clusters=cluster_names(found)), severity)
 
 

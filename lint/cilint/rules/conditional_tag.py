@@ -45,7 +45,7 @@ RULE = RuleSpec(
 
 def check(ctx: TreeContext) -> Iterator[Finding]:
     graph = ctx.graph
-    for (location, ist, _stream), consumers in graph.consumers_by_place().items():
+    for (location, ist, _stream), consumers in ctx.consumer_places().items():
         if not ist or graph.is_exempt(ist):
             continue
         coverage = graph.coverage(ist)

@@ -51,7 +51,7 @@ _WHY = {
 
 def check(ctx: TreeContext) -> Iterator[Finding]:
     graph = ctx.graph
-    for (location, ist, stream), consumers in graph.consumers_by_place().items():
+    for (location, ist, stream), consumers in ctx.consumer_places().items():
         if ist and graph.is_exempt(ist):
             continue
         coverage = graph.coverage(ist) if ist else graph.stream_coverage(str(stream))

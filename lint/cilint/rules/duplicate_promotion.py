@@ -61,6 +61,8 @@ def check(ctx: TreeContext) -> Iterator[Finding]:
             rivals = tuple(other for other in places if other != place)
             shared[place][rivals].append(tag)
     for (location, owner), groups in sorted(shared.items()):
+        if not ctx.selected(location.path):
+            continue
         for rivals, tags in groups.items():
             others = ", ".join(f"{o} ({ctx.where(loc)})" for loc, o in rivals)
             listed = ", ".join(tags[:3]) + (f" and {len(tags) - 3} more" if len(tags) > 3 else "")

@@ -43,6 +43,8 @@ def check(ctx: TreeContext) -> Iterator[Finding]:
     if ctx.policy is None:
         return
     for entry in sorted(ctx.graph.mirrors, key=lambda e: e.location):
+        if not ctx.selected(entry.location.path):
+            continue
         for policy in ctx.policy.mirror_policies:
             if entry.source.startswith(policy.source.rstrip("/") + "/"):
                 yield ctx.finding(

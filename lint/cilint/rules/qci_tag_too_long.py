@@ -55,7 +55,7 @@ def check(ctx: TreeContext) -> Iterator[Finding]:
     seen: set[tuple[Location, str]] = set()
     for location, ist, kind in places:
         tag = parse_ist(ist)
-        if tag is None or (location, ist) in seen:
+        if tag is None or (location, ist) in seen or not ctx.selected(location.path):
             continue
         seen.add((location, ist))
         length = len(tag.qci_tag)

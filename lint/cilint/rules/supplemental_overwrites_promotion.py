@@ -44,6 +44,8 @@ def check(ctx: TreeContext) -> Iterator[Finding]:
     for producer in ctx.graph.producers:
         if producer.kind != "supplemental" or producer.state != ACTIVE or not producer.tag:
             continue
+        if not ctx.selected(producer.location.path):
+            continue
         promotions = [p for p in ctx.graph.coverage(producer.tag).active if p.kind == "promotion"]
         if promotions:
             yield ctx.finding(

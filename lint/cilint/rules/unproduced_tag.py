@@ -76,7 +76,7 @@ def _suggestion(ctx: TreeContext, ist: str) -> str:
 
 def check(ctx: TreeContext) -> Iterator[Finding]:
     graph = ctx.graph
-    for (location, ist, stream), consumers in graph.consumers_by_place().items():
+    for (location, ist, stream), consumers in ctx.consumer_places().items():
         field = consumers[0].field
         if ist:
             if graph.is_exempt(ist):

@@ -50,6 +50,8 @@ RULE = RuleSpec(
 def check(ctx: TreeContext) -> Iterator[Finding]:
     registry = ctx.graph.registry
     for step in sorted(ctx.graph.unresolved_steps(), key=lambda s: s.location):
+        if not ctx.selected(step.location.path):
+            continue
         close = difflib.get_close_matches(step.name, registry.names(step.kind), n=1, cutoff=0.8)
         hint = f": did you mean {close[0]!r}?" if close else ": add it or fix the name"
         yield ctx.finding(
