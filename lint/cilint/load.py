@@ -183,9 +183,6 @@ class SourceMap:
             mark = child_key.start_mark if (at == "key" and child_key is not None) else None
             node = child_value
             mark = mark or node.start_mark
-        else:
-            if at == "key" and path:
-                return (mark.line + 1, mark.column + 1)
         return (mark.line + 1, mark.column + 1)
 
     def _node_at(self, document: int, path: JsonPath) -> yaml.Node | None:
