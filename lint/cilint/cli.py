@@ -161,8 +161,8 @@ def _command_check(args: argparse.Namespace) -> int:
     from cilint.engine import relative_selection, run_check
     from cilint.report import RENDERERS, ReportOptions
 
-    root = _resolve_root(args.root)
     settings = _settings(args)
+    root = settings.root
     selection = relative_selection(root, args.paths) if args.paths else None
     if args.diff and not args.fix:
         raise CilintError("--diff goes with --fix")
