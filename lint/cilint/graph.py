@@ -67,6 +67,7 @@ class TagGraph:
         self._patterns: dict[str, list[int]] = defaultdict(list)  # namespace → producer ids
         self._matched: set[str] = set()
         self._coverage: dict[str, Coverage] = {}  # the graph does not change once built
+        self._produced: set[str] | None = None
         usages, elements = [], []
         for file_facts in facts:
             for producer in file_facts.producers:
@@ -204,7 +205,11 @@ class TagGraph:
         return dict(sorted(places.items(), key=lambda item: item[0][0]))
 
     def produced_tags(self) -> set[str]:
-        return {p.tag for p in self.producers if p.tag and p.state in (ACTIVE, CONDITIONAL)}
+        if self._produced is None:  # asked once per unproduced tag: compute it once
+            self._produced = {
+                p.tag for p in self.producers if p.tag and p.state in (ACTIVE, CONDITIONAL)
+            }
+        return self._produced
 
     def nearest(self, ist: str, limit: int = 3) -> list[str]:
         """Produced tags close to `ist`: other tags of the same stream first (by tag), then
