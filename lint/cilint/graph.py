@@ -1,9 +1,14 @@
-"""The image-tag graph: producers → tags → consumers, in networkx.
+"""The image-tag graph: producers → tags → consumers.
 
-Nodes are `("tag", "ns/name:tag")`, `("stream", "ns/name")`, `("producer", n)`,
-`("consumer", n)` and `("pattern", n)`; edges carry the location and the field. A pattern
-producer (an `artImages` rule, `tag_by_commit`) is linked to a tag lazily, the first time
-someone asks about that tag. Rules, `cilint explain` and `cilint graph` query this one object.
+Nodes are tags (`ns/name:tag`), streams (`ns/name`, which consumers of a whole stream pull),
+producers, pattern producers and consumers; the edges are kept as adjacency lists (tag → its
+producers, tag → its consumers, stream → its tags and consumers). A pattern producer (an
+`artImages` rule, `tag_by_commit`) is linked to a tag lazily, the first time someone asks about
+that tag. Rules, `cilint explain` and `cilint graph` query this one object; `cilint graph` draws
+the part around a tag or a file as a networkx graph (`cilint.neighbourhood`).
+
+Plain dicts, not a networkx DiGraph, hold the whole tree: at 30,000 configs networkx spent 1.1 s
+adding ~190k nodes and edges that only these lookups ever read (bench/bench_scale.py).
 """
 
 from __future__ import annotations
@@ -13,8 +18,6 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-import networkx as nx
 
 from cilint.facts.model import (
     ACTIVE,
@@ -28,7 +31,6 @@ from cilint.facts.model import (
 from cilint.resolve import Registry, UnresolvedStep, resolve
 from cilint.tags import parse_ist
 
-TAG, STREAM, PRODUCER, CONSUMER, PATTERN = "tag", "stream", "producer", "consumer", "pattern"
 PRODUCED, CONDITIONAL_STATUS, UNPRODUCED = "produced", "conditional", "unproduced"
 
 
@@ -56,18 +58,22 @@ class Coverage:
 
 class TagGraph:
     def __init__(self, facts: Iterable[FileFacts], exempt_namespaces: Iterable[str] = ()) -> None:
-        # Every edge is unique (a producer writes a tag once, a consumer pulls one tag or stream),
-        # so a DiGraph is enough, and lighter than a MultiDiGraph.
-        self.graph = nx.DiGraph()
         self.exempt = [re.compile(p) for p in exempt_namespaces]
         self.producers: list[Producer] = []
         self.consumers: list[Consumer] = []
         self.mirrors: list[MirrorEntry] = []
         self.notes: dict[str, tuple[str, ...]] = {}  # path → what could not be checked
-        self._patterns: dict[str, list[int]] = defaultdict(list)  # namespace → producer ids
-        self._matched: set[str] = set()
+        # The edges, as adjacency lists of ids into `producers` / `consumers`:
+        self._exact: dict[str, list[int]] = defaultdict(list)  # tag → its exact producers
+        self._patterns: dict[str, list[int]] = defaultdict(list)  # namespace → pattern producers
+        self._matched: dict[str, list[int]] = {}  # tag → pattern producers (linked lazily)
+        self._tag_consumers: dict[str, list[int]] = defaultdict(list)
+        self._stream_consumers: dict[str, list[int]] = defaultdict(list)
+        self._tags: set[str] = set()  # every tag node
+        self._stream_tags: dict[str, list[str]] = defaultdict(list)  # stream → its tag nodes
         self._coverage: dict[str, Coverage] = {}  # the graph does not change once built
         self._produced: set[str] | None = None
+        self._places: dict[tuple[Location, str | None, str | None], list[Consumer]] | None = None
         usages, elements = [], []
         for file_facts in facts:
             for producer in file_facts.producers:
@@ -86,52 +92,47 @@ class TagGraph:
 
     # -- building ----------------------------------------------------------------------------
 
-    def _tag_node(self, ist: str) -> tuple[str, str]:
-        node = (TAG, ist)
-        if node not in self.graph:
-            self.graph.add_node(node)
+    def _tag_node(self, ist: str) -> None:
+        if ist not in self._tags:
+            self._tags.add(ist)
             tag = parse_ist(ist)
             if tag is not None:
-                self.graph.add_edge(node, (STREAM, tag.stream), field="in stream")
-        return node
+                self._stream_tags[tag.stream].append(ist)
 
     def _add_producer(self, producer: Producer) -> None:
         index = len(self.producers)
         self.producers.append(producer)
-        node = (PRODUCER, index)
-        self.graph.add_node(node, producer=producer)
         if producer.pattern is not None:
-            self.graph.add_node((PATTERN, index), producer=producer)
-            self.graph.add_edge(node, (PATTERN, index), field=producer.kind)
             self._patterns[producer.pattern.namespace].append(index)
         elif producer.tag:
-            self.graph.add_edge(
-                node,
-                self._tag_node(producer.tag),
-                field=producer.kind,
-                location=producer.location,
-                state=producer.state,
-            )
+            self._tag_node(producer.tag)
+            self._exact[producer.tag].append(index)
 
     def _add_consumer(self, consumer: Consumer) -> None:
         index = len(self.consumers)
         self.consumers.append(consumer)
-        node = (CONSUMER, index)
-        self.graph.add_node(node, consumer=consumer)
-        source = self._tag_node(consumer.tag) if consumer.tag else (STREAM, consumer.stream)
-        self.graph.add_edge(source, node, field=consumer.field, location=consumer.location)
+        if consumer.tag:
+            self._tag_node(consumer.tag)
+            self._tag_consumers[consumer.tag].append(index)
+        else:
+            self._stream_consumers[consumer.stream].append(index)
 
-    def _link_patterns(self, ist: str) -> None:
-        if ist in self._matched:
-            return
-        self._matched.add(ist)
-        tag = parse_ist(ist)
-        if tag is None:
-            return
-        for index in self._patterns.get(tag.namespace, ()):
-            pattern = self.producers[index].pattern
-            if pattern is not None and pattern.matches(tag.namespace, tag.name, tag.tag):
-                self.graph.add_edge((PATTERN, index), self._tag_node(ist), field="matches")
+    def _link_patterns(self, ist: str) -> list[int]:
+        """The pattern producers that match `ist` (computed once per tag)."""
+        linked = self._matched.get(ist)
+        if linked is None:
+            linked = self._matched[ist] = []
+            tag = parse_ist(ist)
+            if tag is not None:
+                for index in self._patterns.get(tag.namespace, ()):
+                    pattern = self.producers[index].pattern
+                    if pattern is not None and pattern.matches(tag.namespace, tag.name, tag.tag):
+                        linked.append(index)
+                if linked:
+                    self._tag_node(ist)
+        return linked
+
+    # -- queries -----------------------------------------------------------------------------
 
     # -- queries -----------------------------------------------------------------------------
 
@@ -141,26 +142,20 @@ class TagGraph:
 
     def producers_of(self, ist: str) -> list[Producer]:
         """Every producer of `ist`, exact ones first, in any state."""
-        self._link_patterns(ist)
-        node = (TAG, ist)
-        if node not in self.graph:
+        linked = self._link_patterns(ist)
+        if ist not in self._tags:
             return []
-        exact, patterns = [], []
-        for source in self.graph.predecessors(node):
-            kind, index = source
-            if kind == PRODUCER:
-                exact.append(self.producers[index])
-            elif kind == PATTERN:
-                patterns.append(self.producers[index])
-        return exact + patterns
+        return [self.producers[i] for i in self._exact.get(ist, ())] + [
+            self.producers[i] for i in linked
+        ]
 
     def stream_producers(self, stream: str) -> list[Producer]:
         """Producers of any tag of `ns/name`, and pattern producers whose name rule matches it."""
-        found = []
-        node = (STREAM, stream)
-        if node in self.graph:
-            for tag_node in self.graph.predecessors(node):
-                found.extend(p for p in self.producers_of(tag_node[1]) if p.tag)
+        found = [
+            self.producers[i]
+            for ist in self._stream_tags.get(stream, ())
+            for i in self._exact.get(ist, ())
+        ]
         namespace, _, name = stream.partition("/")
         for index in self._patterns.get(namespace, ()):
             pattern = self.producers[index].pattern
@@ -170,19 +165,10 @@ class TagGraph:
 
     def consumers_of(self, ist: str) -> list[Consumer]:
         """Consumers of `ist` itself, then consumers of its whole stream."""
-        found = []
-        node = (TAG, ist)
-        if node in self.graph:
-            found.extend(
-                self.consumers[c[1]] for c in self.graph.successors(node) if c[0] == CONSUMER
-            )
+        found = [self.consumers[i] for i in self._tag_consumers.get(ist, ())]
         tag = parse_ist(ist)
-        if tag is not None and (STREAM, tag.stream) in self.graph:
-            found.extend(
-                self.consumers[c[1]]
-                for c in self.graph.successors((STREAM, tag.stream))
-                if c[0] == CONSUMER
-            )
+        if tag is not None:
+            found.extend(self.consumers[i] for i in self._stream_consumers.get(tag.stream, ()))
         return found
 
     def coverage(self, ist: str) -> Coverage:
@@ -198,11 +184,15 @@ class TagGraph:
 
     def consumers_by_place(self) -> dict[tuple[Location, str | None, str | None], list[Consumer]]:
         """Consumers grouped by (location, tag, stream): one registry step used by many tests
-        is one place to fix."""
-        places: dict[tuple[Location, str | None, str | None], list[Consumer]] = defaultdict(list)
-        for consumer in self.consumers:
-            places[(consumer.location, consumer.tag, consumer.stream)].append(consumer)
-        return dict(sorted(places.items(), key=lambda item: item[0][0]))
+        is one place to fix. In location order; computed once."""
+        if self._places is None:
+            places: dict[tuple[Location, str | None, str | None], list[Consumer]] = defaultdict(
+                list
+            )
+            for consumer in self.consumers:
+                places[(consumer.location, consumer.tag, consumer.stream)].append(consumer)
+            self._places = dict(sorted(places.items(), key=lambda item: item[0][0].sort_key()))
+        return self._places
 
     def produced_tags(self) -> set[str]:
         if self._produced is None:  # asked once per unproduced tag: compute it once

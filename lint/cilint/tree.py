@@ -26,14 +26,18 @@ class TreeContext:
     positions: Positions | None = None
     # Which files' findings are wanted (a PATH run); rules skip the others early.
     selected: Callable[[str], bool] = field(default=lambda path: True)
+    _consumer_places: dict | None = field(default=None, init=False, repr=False)
 
     def consumer_places(self) -> dict[tuple[Location, str | None, str | None], list]:
-        """`TagGraph.consumers_by_place`, limited to the selected files."""
-        return {
-            place: found
-            for place, found in self.graph.consumers_by_place().items()
-            if self.selected(place[0].path)
-        }
+        """`TagGraph.consumers_by_place`, limited to the selected files (computed once: the
+        selection is set before the first rule runs)."""
+        if self._consumer_places is None:
+            self._consumer_places = {
+                place: found
+                for place, found in self.graph.consumers_by_place().items()
+                if self.selected(place[0].path)
+            }
+        return self._consumer_places
 
     def resolve(self, location: Location) -> Location:
         if location.resolved or self.positions is None:

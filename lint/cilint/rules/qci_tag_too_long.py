@@ -46,12 +46,20 @@ RULE = RuleSpec(
 )
 
 _BACKUP = {"promotion": PROMOTION_BACKUP_PREFIX, "supplemental": MIRROR_BACKUP_PREFIX}
+# `ns/name:tag` and `ns_name_tag` have the same length: a shorter spelling cannot be too long.
+_SAFE_LENGTH = DOCKER_TAG_MAX - max(_BACKUP.values())
 
 
 def check(ctx: TreeContext) -> Iterator[Finding]:
     places: list[tuple[Location, str, str]] = [
-        (p.location, p.tag, p.kind) for p in ctx.graph.producers if p.tag
-    ] + [(c.location, c.tag, "consumer") for c in ctx.graph.consumers if c.tag]
+        (p.location, p.tag, p.kind)
+        for p in ctx.graph.producers
+        if p.tag and len(p.tag) > _SAFE_LENGTH
+    ] + [
+        (c.location, c.tag, "consumer")
+        for c in ctx.graph.consumers
+        if c.tag and len(c.tag) > _SAFE_LENGTH
+    ]
     seen: set[tuple[Location, str]] = set()
     for location, ist, kind in places:
         tag = parse_ist(ist)
