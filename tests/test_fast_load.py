@@ -4,6 +4,7 @@ aside: compared on every real file and on generated YAML full of 1.1/1.2 traps."
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cilint.load import _fast_documents, load_yaml
+from cilint.load import _fast_documents, _has_source_trap, load_yaml
 from conftest import REPO, SHARED
 
 
@@ -128,3 +129,51 @@ def test_fast_path_matches_libyaml_on_generated_yaml(document: dict) -> None:
 def test_the_reference_still_reads_yaml_1_1() -> None:
     assert yaml.__with_libyaml__
     assert load_yaml(b"a: yes\nb: 017\n").documents == [{"a": True, "b": 15}]
+
+
+# The definition of a source trap, as one regular expression; `_has_source_trap` must agree.
+_SOURCE_TRAPS = re.compile(rb"(?:^|[\s\[{,:?-])(?:[-+]?0(?:[0-9_]|b[01])|!)")
+
+
+@settings(max_examples=800, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                b"0",
+                b"1",
+                b"7",
+                b"_",
+                b"b",
+                b"!",
+                b"+",
+                b"-",
+                b" ",
+                b"\t",
+                b"\n",
+                b"[",
+                b"{",
+                b",",
+                b":",
+                b"?",
+                b"a",
+                b"x",
+                b".",
+                b"\r",
+                b"\x0b",
+                b"\x0c",
+                b"00",
+                b"0b1",
+            ]
+        ),
+        max_size=12,
+    ).map(b"".join)
+)
+def test_source_trap_scan_matches_its_regex(content: bytes) -> None:
+    assert _has_source_trap(content) == bool(_SOURCE_TRAPS.search(content))
+
+
+def test_source_trap_scan_matches_its_regex_on_real_files() -> None:
+    for path in _files():
+        content = path.read_bytes()
+        assert _has_source_trap(content) == bool(_SOURCE_TRAPS.search(content)), path
