@@ -109,35 +109,50 @@ class ResultCache:
         )
         return {path: (size, mtime, key) for path, size, mtime, key in rows}
 
-    def results(self, keys: list[str]) -> dict[str, object]:
-        found: dict[str, object] = {}
+    def blobs(self, keys: list[str]) -> dict[str, bytes]:
+        """key → the stored (pickled) result, for the keys the cache holds."""
+        found: dict[str, bytes] = {}
 
-        def read(db: sqlite3.Connection) -> dict[str, object]:
+        def read(db: sqlite3.Connection) -> dict[str, bytes]:
             for start in range(0, len(keys), 900):  # SQLite's limit on bound parameters
                 chunk = keys[start : start + 900]
                 marks = ",".join("?" * len(chunk))
-                for key, value in db.execute(
-                    f"SELECT key, value FROM results WHERE key IN ({marks})", chunk
-                ):
-                    try:
-                        found[key] = pickle.loads(value)
-                    except Exception:  # noqa: BLE001 - a corrupt entry is a miss
-                        continue
+                found.update(
+                    db.execute(f"SELECT key, value FROM results WHERE key IN ({marks})", chunk)
+                )
             return found
 
         return self._safely(read, found)
 
-    def store(self, results: dict[str, object], stats: dict[str, tuple[int, int, str]]) -> None:
+    def results(self, keys: list[str]) -> dict[str, object]:
+        """key → the stored result, unpickled; a corrupt entry is a miss."""
+        found: dict[str, object] = {}
+        for key, blob in self.blobs(keys).items():
+            try:
+                found[key] = pickle.loads(blob)
+            except Exception:  # noqa: BLE001 - a corrupt entry is a miss
+                continue
+        return found
+
+    def store(
+        self,
+        blobs: dict[str, bytes],
+        stats: dict[str, tuple[int, int, str]],
+        vanished: Iterable[str] = (),
+    ) -> None:
+        """Store pickled results, record the stat of new or changed files and forget the
+        stats of files that are gone; one transaction."""
+
         def write(db: sqlite3.Connection) -> None:
             db.execute("BEGIN IMMEDIATE")
             try:
+                db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?)", blobs.items())
                 db.executemany(
-                    "INSERT OR REPLACE INTO results VALUES (?, ?)",
-                    ((k, pickle.dumps(v, pickle.HIGHEST_PROTOCOL)) for k, v in results.items()),
+                    "DELETE FROM stats WHERE root = ? AND path = ?",
+                    ((self.root, path) for path in vanished),
                 )
-                db.execute("DELETE FROM stats WHERE root = ?", (self.root,))
                 db.executemany(
-                    "INSERT INTO stats VALUES (?, ?, ?, ?, ?)",
+                    "INSERT OR REPLACE INTO stats VALUES (?, ?, ?, ?, ?)",
                     ((self.root, p, s, m, k) for p, (s, m, k) in stats.items()),
                 )
                 db.execute("COMMIT")

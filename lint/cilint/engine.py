@@ -3,26 +3,26 @@
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
+import pickle
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from cilint.analyze import FileResult, analyze, warm_up
-from cilint.cache import ResultCache, file_key, run_key
+from cilint.analyze import FileResult
+from cilint.cache import ResultCache, run_key
 from cilint.discover import InputFile, Inventory, discover
 from cilint.errors import CilintError
+from cilint.facts.model import Location
 from cilint.findings import Finding, Severity, sort_key
 from cilint.graph import TagGraph
 from cilint.kinds import Kind
 from cilint.positions import Positions
 from cilint.rules import TREE_RULES
 from cilint.settings import Settings, cache_salt
-from cilint.tags import Registries
 from cilint.tree import TreeContext
+from cilint.workers import Job, Workers, analyse_batch, batches, locate_batch
 
 
 @dataclass
@@ -50,9 +50,6 @@ class RunOptions:
     parallel_min: int = 200  # below this many files to analyse, workers cost more than they save
 
 
-_BATCH = 64
-
-
 @contextmanager
 def _without_gc() -> Iterator[None]:
     """A run allocates millions of long-lived objects and frees almost none; the cyclic garbage
@@ -78,28 +75,34 @@ def run_check(
 def _run_check(settings: Settings, selection: list[str] | None, options: RunOptions) -> CheckResult:
     inventory = discover(settings.root, settings.layout, settings.exclude)
     cache = ResultCache(options.cache_dir, settings.root) if options.cache_dir else None
+    workers = Workers(options.jobs, options.parallel_min)
     try:
         keys = file_keys(settings, inventory, cache)
-        run = run_key(salt(settings), keys.keys.items())
-        cached = cache.run(run) if cache else None  # nothing changed: no file result is loaded
+        cached = None
+        if cache and keys.complete:  # nothing to read: try the whole run before any result
+            cached = cache.run(run_key(salt(settings), keys.keys.items()))
+        if not (isinstance(cached, tuple) and len(cached) == 3):
+            results = analyse_inputs(settings, inventory, workers, cache, keys)
+            run = run_key(salt(settings), keys.keys.items())
+            cached = cache.run(run) if cache and not keys.complete else None
         if isinstance(cached, tuple) and len(cached) == 3:
             all_findings, checked, skipped = cached
         else:
-            results, _ = analyse_inputs(settings, inventory, options, cache, keys)
             tree = build_tree(
                 settings, inventory, results, selected=lambda path: is_selected(path, selection)
             )
             all_findings, checked, skipped = tree.findings, tree.checked, inventory.skipped
             if cache and selection is None:  # a partial run resolves only its own findings
-                all_findings = resolve_findings(all_findings, tree.context.positions)
+                all_findings = resolve_findings(all_findings, settings.root, workers)
                 cache.store_run(run, (all_findings, checked, skipped))
+        inventory.skipped = list(skipped)
+        findings = resolve_findings(
+            [f for f in all_findings if is_selected(f.path, selection)], settings.root, workers
+        )
     finally:
+        workers.close()
         if cache:
             cache.close()
-    inventory.skipped = list(skipped)
-    findings = resolve_findings(
-        [f for f in all_findings if is_selected(f.path, selection)], Positions(settings.root)
-    )
     reported = sum(1 for path in checked if is_selected(path, selection))
     levels = settings.rule_levels
     findings = [replace(f, severity=levels[f.rule]) if levels.get(f.rule) else f for f in findings]
@@ -130,20 +133,46 @@ def load_tree(
 def _load_tree(settings: Settings, options: RunOptions, rules: bool) -> LoadedTree:
     inventory = discover(settings.root, settings.layout, settings.exclude)
     cache = ResultCache(options.cache_dir, settings.root) if options.cache_dir else None
+    workers = Workers(options.jobs, options.parallel_min)
     try:
-        results, _ = analyse_inputs(settings, inventory, options, cache)
+        results = analyse_inputs(
+            settings, inventory, workers, cache, file_keys(settings, inventory, cache)
+        )
     finally:
+        workers.close()
         if cache:
             cache.close()
     return build_tree(settings, inventory, results, rules)
 
 
-def resolve_findings(findings: list[Finding], positions: Positions | None) -> list[Finding]:
-    """Give cross-file findings their line and column (parsing each file at most once)."""
+_FILES_PER_TASK = 32
+
+
+def resolve_findings(
+    findings: list[Finding], root: Path, workers: Workers | None = None
+) -> list[Finding]:
+    """Give cross-file findings their line and column: each file is parsed at most once, in
+    the workers when many files are involved."""
+    ordered = sorted(findings, key=lambda f: f.path)  # one file at a time
+    pending = [f for f in ordered if f.place is not None]
+    groups: dict[str, list[Location]] = {}
+    for finding in pending:
+        groups.setdefault(finding.path, []).append(finding.place)  # type: ignore[arg-type]
+    tasks = [
+        [place for group in chunk for place in group]
+        for chunk in batches(groups.values(), _FILES_PER_TASK)
+    ]
+    located = iter(
+        [
+            place
+            for batch in (workers or Workers(1, 0)).map(locate_batch, str(root), tasks, len(groups))
+            for place in batch
+        ]
+    )
     resolved = []
-    for finding in sorted(findings, key=lambda f: f.path):  # one file at a time
-        if finding.place is not None and positions is not None:
-            place = positions.resolve(finding.place)  # type: ignore[arg-type]
+    for finding in ordered:
+        if finding.place is not None:
+            place = next(located)
             finding = replace(
                 finding, line=max(place.line, 1), column=max(place.column, 1), place=None
             )
@@ -160,107 +189,81 @@ def salt(settings: Settings) -> str:
     return cache_salt(settings.policy.raw, settings.layout, sorted(_disabled(settings)))
 
 
-def _analyse_batch(
-    batch: list[tuple[InputFile, bytes]], disabled: frozenset[str], registries: Registries
-) -> list[FileResult]:
-    return [analyze(item, content, disabled, registries) for item, content in batch]
-
-
 @dataclass
 class FileKeys:
-    """Each input's cache key, from the stat table where the file is unchanged."""
+    """Each input's stat, and its cache key where the cache recorded the same stat."""
 
-    keys: dict[str, str]  # path → key
-    stats: dict[str, tuple[int, int, str]]  # path → (size, mtime_ns, key)
-    contents: dict[str, bytes]  # the bytes read on the way (changed or new files)
+    keys: dict[str, str]  # path → key (every readable input, once analysed)
+    stats: dict[str, tuple[int, int]]  # path → (size, mtime_ns), every input that stats
+    recorded: dict[str, tuple[int, int, str]]  # what the cache recorded: path → (size, mtime, key)
+
+    @property
+    def complete(self) -> bool:
+        """Every input's key is known without reading it."""
+        return len(self.keys) == len(self.stats)
 
 
 def file_keys(settings: Settings, inventory: Inventory, cache: ResultCache | None) -> FileKeys:
-    the_salt = salt(settings)
-    known = cache.stat_keys() if cache else {}
-    found = FileKeys({}, {}, {})
+    recorded = cache.stat_keys() if cache else {}
+    found = FileKeys({}, {}, recorded)
     root = str(settings.root)
     for item in inventory.files:
-        full = os.path.join(root, item.path)
         try:
-            st = os.stat(full)
+            st = os.stat(os.path.join(root, item.path))
         except OSError as err:
             inventory.skipped.append((item.path, f"cannot read: {err.strerror}"))
             continue
-        seen = known.get(item.path)
+        found.stats[item.path] = (st.st_size, st.st_mtime_ns)
+        seen = recorded.get(item.path)
         if seen and seen[0] == st.st_size and seen[1] == st.st_mtime_ns:
-            key = seen[2]
-        else:
-            try:
-                with open(full, "rb") as handle:
-                    content = handle.read()
-            except OSError as err:
-                inventory.skipped.append((item.path, f"cannot read: {err.strerror}"))
-                continue
-            found.contents[item.path] = content
-            key = file_key(the_salt, item.path, content)
-        found.keys[item.path] = key
-        found.stats[item.path] = (st.st_size, st.st_mtime_ns, key)
+            found.keys[item.path] = seen[2]
     return found
 
 
 def analyse_inputs(
     settings: Settings,
     inventory: Inventory,
-    options: RunOptions,
+    workers: Workers,
     cache: ResultCache | None,
-    keys: FileKeys | None = None,
-) -> tuple[dict[str, FileResult], dict[str, str]]:
-    """The per-file stage for every input: from the cache where the file is unchanged, in
-    worker processes for the rest. Returns path → result and path → cache key."""
-    keys = keys or file_keys(settings, inventory, cache)
+    keys: FileKeys,
+) -> dict[str, FileResult]:
+    """The per-file stage for every input: from the cache where the file's stat is unchanged,
+    in the workers for the rest (which fills in their keys). Returns path → result."""
     found = cache.results(sorted(set(keys.keys.values()))) if cache else {}
     results: dict[str, FileResult] = {}
-    todo: list[tuple[InputFile, bytes]] = []
+    todo: list[InputFile] = []
     for item in inventory.files:
-        key = keys.keys.get(item.path)
-        if key is None:
+        if item.path not in keys.stats:
             continue
-        cached = found.get(key)
+        cached = found.get(keys.keys.get(item.path, ""))
         if isinstance(cached, FileResult) and cached.path == item.path:
             results[item.path] = cached
-            continue
-        content = keys.contents.get(item.path)
-        if content is None:
-            content = (settings.root / item.path).read_bytes()
-        todo.append((item, content))
-    fresh = _analyse_all(todo, _disabled(settings), settings.policy.registries, options)
-    results.update((r.path, r) for r in fresh)
-    if cache:
-        cache.store({keys.keys[r.path]: r for r in fresh}, keys.stats)
-    return results, keys.keys
-
-
-def available_cores() -> int:
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
-def _analyse_all(
-    todo: list[tuple[InputFile, bytes]],
-    disabled: frozenset[str],
-    registries: Registries,
-    options: RunOptions,
-) -> list[FileResult]:
-    workers = options.jobs or available_cores()
-    if workers <= 1 or len(todo) < options.parallel_min:
-        return _analyse_batch(todo, disabled, registries)
-    warm_up()  # compile the validators once, before the workers fork
-    batches = [todo[i : i + _BATCH] for i in range(0, len(todo), _BATCH)]
-    context = multiprocessing.get_context(
-        "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        else:
+            todo.append(item)
+    job = Job(
+        str(settings.root),
+        salt(settings),
+        _disabled(settings),
+        settings.policy.registries,
+        cache.directory if cache else None,
     )
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        results = pool.map(
-            _analyse_batch, batches, [disabled] * len(batches), [registries] * len(batches)
-        )
-        return [result for batch in results for result in batch]
+    fresh: dict[str, bytes] = {}
+    changed: dict[str, tuple[int, int, str]] = {}
+    for batch in workers.map(analyse_batch, job, batches(todo), len(todo)):
+        for outcome in batch:
+            if outcome.error:
+                inventory.skipped.append((outcome.path, outcome.error))
+                keys.stats.pop(outcome.path, None)
+                continue
+            results[outcome.path] = pickle.loads(outcome.blob)
+            keys.keys[outcome.path] = outcome.key
+            changed[outcome.path] = (*keys.stats[outcome.path], outcome.key)
+            if outcome.fresh:
+                fresh[outcome.key] = outcome.blob
+    vanished = [path for path in keys.recorded if path not in keys.stats]
+    if cache and (fresh or changed or vanished):
+        cache.store(fresh, changed, vanished)
+    return results
 
 
 def build_tree(
