@@ -4,6 +4,12 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Timing is measured in bench/, never asserted in tests: no per-example deadline (a busy CI
+# machine made a fast property test exceed hypothesis' default 200 ms).
+settings.register_profile("cilint", deadline=None)
+settings.load_profile("cilint")
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("CILINT_SHARED", REPO.parent / "shared")).resolve()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from cilint.cache import FILE_NAME
 from cilint.engine import RunOptions, run_check
 from cilint.settings import load_settings
 from conftest import CORPUS_RELEASE, REPO
@@ -29,7 +30,7 @@ def test_cold_warm_serial_parallel_agree(root: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     assert _json(root, RunOptions(jobs=2, parallel_min=1, cache_dir=cache)) == reference  # cold
     assert _json(root, RunOptions(jobs=1, cache_dir=cache)) == reference  # warm, run cache
-    (cache / "cache-v1.sqlite3").chmod(0o644)
+    (cache / FILE_NAME).chmod(0o644)
     assert _json(root, RunOptions(jobs=1, cache_dir=cache)) == reference
 
 
@@ -59,9 +60,9 @@ def test_a_corrupt_cache_heals_itself(tmp_path: Path) -> None:
     root = REPO / "examples" / "release"
     cache = tmp_path / "cache"
     first = _cli(root, cache).communicate()
-    (cache / "cache-v1.sqlite3").write_bytes(b"this is not a database" * 100)
+    (cache / FILE_NAME).write_bytes(b"this is not a database" * 100)
     for suffix in ("-wal", "-shm"):
-        (cache / f"cache-v1.sqlite3{suffix}").unlink(missing_ok=True)
+        (cache / f"{FILE_NAME}{suffix}").unlink(missing_ok=True)
     healed = _cli(root, cache)
     out, err = healed.communicate()
     assert healed.returncode == 1 and out == first[0]
@@ -107,7 +108,7 @@ def test_cache_clean(tmp_path: Path) -> None:
         cwd=REPO,
     )
     assert run.returncode == 0 and "removed" in run.stderr
-    assert not (cache / "cache-v1.sqlite3").exists()
+    assert not (cache / FILE_NAME).exists()
 
 
 @pytest.mark.parametrize("root", ROOTS, ids=lambda r: r.name)

@@ -3,7 +3,10 @@
 - A file's result is stored under the hash of (its path, its bytes, a salt). The salt holds the
   cilint version, the schemas, the policy and the set of disabled rules, so a change to any of
   them misses the cache instead of reusing stale answers.
-- A stat table (root, path, size, mtime) → key lets a warm run skip reading unchanged files.
+- A stat table (root, salt, path, size, mtime) → key lets a warm run skip reading unchanged
+  files; a stat row is written in the same transaction as its result, so it implies the result.
+- A mentions table (name → key) indexes what each result mentions (`cilint.mentions`), so a
+  run about a few files or one tag loads only the results that matter (`cilint.subtree`).
 - A run table keeps the findings of a whole run under the hash of every (path, key): when nothing
   changed, `cilint check` answers without building the graph again.
 - SQLite in WAL mode makes two runs sharing the cache at once safe; writes are transactions, so a
@@ -24,13 +27,15 @@ from pathlib import Path
 from typing import TypeVar
 
 T = TypeVar("T")
-FORMAT = 1
+FORMAT = 2
 FILE_NAME = f"cache-v{FORMAT}.sqlite3"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS mentions (
+    name TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (name, key)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS stats (
-    root TEXT NOT NULL, path TEXT NOT NULL, size INTEGER NOT NULL, mtime INTEGER NOT NULL,
-    key TEXT NOT NULL, PRIMARY KEY (root, path));
+    root TEXT NOT NULL, salt TEXT NOT NULL, path TEXT NOT NULL, size INTEGER NOT NULL,
+    mtime INTEGER NOT NULL, key TEXT NOT NULL, PRIMARY KEY (root, salt, path));
 CREATE TABLE IF NOT EXISTS runs (key TEXT PRIMARY KEY, value BLOB NOT NULL);
 """
 
@@ -59,9 +64,10 @@ def run_key(salt: str, keys: Iterable[tuple[str, str]]) -> str:
 
 
 class ResultCache:
-    def __init__(self, directory: Path, root: Path) -> None:
+    def __init__(self, directory: Path, root: Path, salt: str = "") -> None:
         self.directory = directory
         self.root = str(root.resolve())
+        self.salt = salt  # stats are per salt: two configurations do not share results
         self.path = directory / FILE_NAME
         self._db: sqlite3.Connection | None = self._open()
 
@@ -103,7 +109,8 @@ class ResultCache:
         """path → (size, mtime_ns, key) recorded for this root."""
         rows = self._safely(
             lambda db: db.execute(
-                "SELECT path, size, mtime, key FROM stats WHERE root = ?", (self.root,)
+                "SELECT path, size, mtime, key FROM stats WHERE root = ? AND salt = ?",
+                (self.root, self.salt),
             ).fetchall(),
             [],
         )
@@ -136,24 +143,32 @@ class ResultCache:
 
     def store(
         self,
-        blobs: dict[str, bytes],
+        blobs: dict[str, tuple[bytes, Iterable[str]]],
         stats: dict[str, tuple[int, int, str]],
         vanished: Iterable[str] = (),
     ) -> None:
-        """Store pickled results, record the stat of new or changed files and forget the
-        stats of files that are gone; one transaction."""
+        """Store pickled results with the names they mention (key → (blob, names)), record the
+        stat of new or changed files and forget the stats of files that are gone; one
+        transaction."""
 
         def write(db: sqlite3.Connection) -> None:
             db.execute("BEGIN IMMEDIATE")
             try:
-                db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?)", blobs.items())
                 db.executemany(
-                    "DELETE FROM stats WHERE root = ? AND path = ?",
-                    ((self.root, path) for path in vanished),
+                    "INSERT OR REPLACE INTO results VALUES (?, ?)",
+                    ((key, blob) for key, (blob, _) in blobs.items()),
                 )
                 db.executemany(
-                    "INSERT OR REPLACE INTO stats VALUES (?, ?, ?, ?, ?)",
-                    ((self.root, p, s, m, k) for p, (s, m, k) in stats.items()),
+                    "INSERT OR IGNORE INTO mentions VALUES (?, ?)",
+                    ((name, key) for key, (_, names) in blobs.items() for name in names),
+                )
+                db.executemany(
+                    "DELETE FROM stats WHERE root = ? AND salt = ? AND path = ?",
+                    ((self.root, self.salt, path) for path in vanished),
+                )
+                db.executemany(
+                    "INSERT OR REPLACE INTO stats VALUES (?, ?, ?, ?, ?, ?)",
+                    ((self.root, self.salt, p, s, m, k) for p, (s, m, k) in stats.items()),
                 )
                 db.execute("COMMIT")
             except BaseException:
@@ -161,6 +176,37 @@ class ResultCache:
                 raise
 
         self._safely(write, None)
+
+    def mentioning(self, names: Iterable[str]) -> dict[str, set[str]]:
+        """key → which of `names` it mentions, for every stored result that mentions one."""
+        wanted = sorted(set(names))
+        found: dict[str, set[str]] = {}
+
+        def read(db: sqlite3.Connection) -> dict[str, set[str]]:
+            for start in range(0, len(wanted), 900):
+                chunk = wanted[start : start + 900]
+                marks = ",".join("?" * len(chunk))
+                for name, key in db.execute(
+                    f"SELECT name, key FROM mentions WHERE name IN ({marks})", chunk
+                ):
+                    found.setdefault(key, set()).add(name)
+            return found
+
+        return self._safely(read, found)
+
+    def mentioning_prefix(self, prefix: str) -> dict[str, set[str]]:
+        """key → the names starting with `prefix` it mentions (e.g. every tag of a stream)."""
+        found: dict[str, set[str]] = {}
+        end = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+        def read(db: sqlite3.Connection) -> dict[str, set[str]]:
+            for name, key in db.execute(
+                "SELECT name, key FROM mentions WHERE name >= ? AND name < ?", (prefix, end)
+            ):
+                found.setdefault(key, set()).add(name)
+            return found
+
+        return self._safely(read, found)
 
     def run(self, key: str) -> object | None:
         row = self._safely(

@@ -74,7 +74,9 @@ def run_check(
 
 def _run_check(settings: Settings, selection: list[str] | None, options: RunOptions) -> CheckResult:
     inventory = discover(settings.root, settings.layout, settings.exclude)
-    cache = ResultCache(options.cache_dir, settings.root) if options.cache_dir else None
+    cache = (
+        ResultCache(options.cache_dir, settings.root, salt(settings)) if options.cache_dir else None
+    )
     workers = Workers(options.jobs, options.parallel_min)
     try:
         keys = file_keys(settings, inventory, cache)
@@ -132,7 +134,9 @@ def load_tree(
 
 def _load_tree(settings: Settings, options: RunOptions, rules: bool) -> LoadedTree:
     inventory = discover(settings.root, settings.layout, settings.exclude)
-    cache = ResultCache(options.cache_dir, settings.root) if options.cache_dir else None
+    cache = (
+        ResultCache(options.cache_dir, settings.root, salt(settings)) if options.cache_dir else None
+    )
     workers = Workers(options.jobs, options.parallel_min)
     try:
         results = analyse_inputs(
@@ -247,7 +251,7 @@ def analyse_inputs(
         settings.policy.registries,
         cache.directory if cache else None,
     )
-    fresh: dict[str, bytes] = {}
+    fresh: dict[str, tuple[bytes, frozenset[str]]] = {}
     changed: dict[str, tuple[int, int, str]] = {}
     for batch in workers.map(analyse_batch, job, batches(todo), len(todo)):
         for outcome in batch:
@@ -259,7 +263,7 @@ def analyse_inputs(
             keys.keys[outcome.path] = outcome.key
             changed[outcome.path] = (*keys.stats[outcome.path], outcome.key)
             if outcome.fresh:
-                fresh[outcome.key] = outcome.blob
+                fresh[outcome.key] = (outcome.blob, outcome.names)
     vanished = [path for path in keys.recorded if path not in keys.stats]
     if cache and (fresh or changed or vanished):
         cache.store(fresh, changed, vanished)

@@ -29,6 +29,7 @@ from cilint.analyze import analyze, warm_up
 from cilint.cache import ResultCache, file_key
 from cilint.discover import InputFile
 from cilint.facts.model import Location
+from cilint.mentions import mentions
 from cilint.positions import Positions
 from cilint.tags import Registries
 
@@ -56,6 +57,7 @@ class Outcome(NamedTuple):
     blob: bytes  # the pickled FileResult
     fresh: bool  # analysed now (so the cache does not hold it yet)
     error: str | None = None  # why the file could not be read
+    names: frozenset[str] = frozenset()  # what a fresh result mentions (`cilint.mentions`)
 
 
 # Per process, opened on first use; a pool forks only from a process that holds none.
@@ -67,7 +69,8 @@ def _worker_cache(job: Job) -> ResultCache | None:
         return None
     cache = _caches.get(job.cache_directory)
     if cache is None:
-        cache = _caches[job.cache_directory] = ResultCache(job.cache_directory, Path(job.root))
+        cache = ResultCache(job.cache_directory, Path(job.root), job.salt)
+        _caches[job.cache_directory] = cache
     return cache
 
 
@@ -87,11 +90,13 @@ def analyse_batch(job: Job, batch: list[InputFile]) -> list[Outcome]:
     found = cache.blobs([key for _, key, _ in read]) if cache else {}
     for item, key, content in read:
         blob = found.get(key)
-        fresh = blob is None
-        if blob is None:
-            result = analyze(item, content, job.disabled, job.registries)
-            blob = pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
-        outcomes.append(Outcome(item.path, key, blob, fresh))
+        if blob is not None:
+            outcomes.append(Outcome(item.path, key, blob, False))
+            continue
+        result = analyze(item, content, job.disabled, job.registries)
+        blob = pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
+        names = mentions(result.facts, skipped=result.skipped is not None)
+        outcomes.append(Outcome(item.path, key, blob, True, names=names))
     return outcomes
 
 
