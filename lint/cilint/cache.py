@@ -68,6 +68,7 @@ class ResultCache:
         self.directory = directory
         self.root = str(root.resolve())
         self.salt = salt  # stats are per salt: two configurations do not share results
+        self.failures = 0  # database errors so far (each answered with a default)
         self.path = directory / FILE_NAME
         self._db: sqlite3.Connection | None = self._open()
 
@@ -100,10 +101,16 @@ class ResultCache:
         try:
             return work(self._db)
         except sqlite3.DatabaseError as err:
+            self.failures += 1
             print(f"cilint: warning: cache error, rebuilt ({err})", file=sys.stderr)
             self.close()
             self._db = self._open()
             return default
+
+    @property
+    def usable(self) -> bool:
+        """Open, and no error so far: its answers (the index in particular) are complete."""
+        return self._db is not None and self.failures == 0
 
     def stat_keys(self) -> dict[str, tuple[int, int, str]]:
         """path → (size, mtime_ns, key) recorded for this root."""

@@ -243,7 +243,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 def _command_explain(args: argparse.Namespace) -> int:
     import json
 
-    from cilint.engine import load_tree
+    from cilint.engine import load_tag_tree
     from cilint.explain import explain, render_text
     from cilint.graph import UNPRODUCED
     from cilint.tags import TagSpellingError
@@ -253,7 +253,7 @@ def _command_explain(args: argparse.Namespace) -> int:
         tag, _digest = settings.policy.registries.parse(args.tag)
     except TagSpellingError as err:
         raise CilintError(f"cannot read the tag: {err}") from None
-    tree = load_tree(settings, _run_options(args), rules=False)
+    tree = load_tag_tree(settings, tag.ist, _run_options(args))
     report = explain(tree, settings.policy.registries, tag)
     if args.format == "json":
         sys.stdout.write(json.dumps({"tag": args.tag, **report}, indent=2, ensure_ascii=False))

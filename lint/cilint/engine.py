@@ -10,13 +10,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from cilint.analyze import FileResult
+from cilint import subtree
+from cilint.analyze import FileResult, analyze
 from cilint.cache import ResultCache, run_key
 from cilint.discover import InputFile, Inventory, discover
 from cilint.errors import CilintError
 from cilint.facts.model import Location
 from cilint.findings import Finding, Severity, sort_key
-from cilint.graph import TagGraph
+from cilint.graph import UNPRODUCED, TagGraph
 from cilint.kinds import Kind
 from cilint.positions import Positions
 from cilint.rules import TREE_RULES
@@ -72,27 +73,48 @@ def run_check(
         return _run_check(settings, selection, options or RunOptions())
 
 
+def _open_cache(settings: Settings, options: RunOptions) -> ResultCache | None:
+    if options.cache_dir is None:
+        return None
+    return ResultCache(options.cache_dir, settings.root, salt(settings))
+
+
+# A PATH run over at most this share of the inputs loads only what its files need
+# (`cilint.subtree`); a larger one loads everything, which is then cheaper.
+_SUBTREE_SHARE = 0.2
+
+
 def _run_check(settings: Settings, selection: list[str] | None, options: RunOptions) -> CheckResult:
     inventory = discover(settings.root, settings.layout, settings.exclude)
-    cache = (
-        ResultCache(options.cache_dir, settings.root, salt(settings)) if options.cache_dir else None
-    )
+    cache = _open_cache(settings, options)
     workers = Workers(options.jobs, options.parallel_min)
+    selected = [f.path for f in inventory.files if is_selected(f.path, selection)]
+    partial = selection is not None and len(selected) <= _SUBTREE_SHARE * len(inventory.files)
     try:
         keys = file_keys(settings, inventory, cache)
         cached = None
         if cache and keys.complete:  # nothing to read: try the whole run before any result
             cached = cache.run(run_key(salt(settings), keys.keys.items()))
         if not (isinstance(cached, tuple) and len(cached) == 3):
-            results = analyse_inputs(settings, inventory, workers, cache, keys)
+            fresh_only = cache is not None and partial  # the rest is loaded as needed
+            results = analyse_inputs(settings, inventory, workers, cache, keys, not fresh_only)
             run = run_key(salt(settings), keys.keys.items())
             cached = cache.run(run) if cache and not keys.complete else None
         if isinstance(cached, tuple) and len(cached) == 3:
             all_findings, checked, skipped = cached
         else:
-            tree = build_tree(
-                settings, inventory, results, selected=lambda path: is_selected(path, selection)
-            )
+            tree = None
+            if fresh_only:
+                tree = _partial_tree(settings, inventory, cache, keys, results, selected)  # type: ignore[arg-type]
+                if tree is None:  # the cache failed: load everything after all
+                    results = analyse_inputs(settings, inventory, workers, cache, keys)
+            if tree is None:
+                tree = build_tree(
+                    settings,
+                    inventory,
+                    results,
+                    selected=lambda path: is_selected(path, selection),
+                )
             all_findings, checked, skipped = tree.findings, tree.checked, inventory.skipped
             if cache and selection is None:  # a partial run resolves only its own findings
                 all_findings = resolve_findings(all_findings, settings.root, workers)
@@ -110,6 +132,81 @@ def _run_check(settings: Settings, selection: list[str] | None, options: RunOpti
     findings = [replace(f, severity=levels[f.rule]) if levels.get(f.rule) else f for f in findings]
     findings.sort(key=sort_key)
     return CheckResult(findings, inventory, reported)
+
+
+def _partial_tree(
+    settings: Settings,
+    inventory: Inventory,
+    cache: ResultCache,
+    keys: FileKeys,
+    fresh: dict[str, FileResult],
+    selected: list[str],
+) -> LoadedTree | None:
+    """The findings located in `selected` from the results they need, or None when the cache
+    failed on the way (its index may then be incomplete)."""
+    if not cache.usable:
+        return None
+    skipped = list(inventory.skipped)
+    gatherer = _gatherer(settings, inventory, cache, keys, fresh)
+    subtree.for_files(gatherer, [p for p in selected if p in keys.keys])
+    tree = _gathered_tree(settings, inventory, gatherer, selected=set(selected))
+    if cache.usable:
+        return tree
+    inventory.skipped = skipped
+    return None
+
+
+def _gatherer(
+    settings: Settings,
+    inventory: Inventory,
+    cache: ResultCache,
+    keys: FileKeys,
+    fresh: dict[str, FileResult],
+) -> subtree.Gatherer:
+    disabled, registries = _disabled(settings), settings.policy.registries
+
+    def analyse_now(items: list[InputFile]) -> dict[str, FileResult]:
+        return {
+            item.path: analyze(item, (settings.root / item.path).read_bytes(), disabled, registries)
+            for item in items
+        }
+
+    return subtree.Gatherer(cache, inventory.files, keys.keys, fresh, analyse_now)
+
+
+def _gathered_tree(
+    settings: Settings,
+    inventory: Inventory,
+    gatherer: subtree.Gatherer,
+    selected: set[str] | None = None,
+    tag: str | None = None,
+) -> LoadedTree:
+    """The tree of the gathered results: the findings located in `selected` (rules run), or the
+    graph around `tag` (no rules). When "did you mean" needs them, a second round adds the
+    producers of a namespace or the elements of a registry kind, and builds it again."""
+    skipped = list(inventory.skipped)
+
+    def build() -> LoadedTree:
+        inventory.skipped = list(skipped)
+        if selected is None:
+            return build_tree(settings, inventory, gatherer.loaded, rules=False)
+        return build_tree(settings, inventory, gatherer.loaded, selected=selected.__contains__)
+
+    tree = build()
+    namespaces: set[str] = set()
+    kinds: set[str] = set()
+    if tag is not None and tree.graph.coverage(tag).status == UNPRODUCED:
+        namespaces.add(tag.split("/", 1)[0])
+    if selected is not None:
+        namespaces |= {
+            f.tag.split("/", 1)[0] for f in tree.findings if f.rule == "unproduced-tag" and f.tag
+        }
+        kinds = {s.kind for s in tree.graph.unresolved_steps() if s.location.path in selected}
+    if not (namespaces or kinds):
+        return tree
+    gatherer.namespaces(namespaces)
+    gatherer.registry_kinds(kinds)
+    return build()
 
 
 @dataclass
@@ -134,19 +231,40 @@ def load_tree(
 
 def _load_tree(settings: Settings, options: RunOptions, rules: bool) -> LoadedTree:
     inventory = discover(settings.root, settings.layout, settings.exclude)
-    cache = (
-        ResultCache(options.cache_dir, settings.root, salt(settings)) if options.cache_dir else None
-    )
+    cache = _open_cache(settings, options)
     workers = Workers(options.jobs, options.parallel_min)
     try:
-        results = analyse_inputs(
-            settings, inventory, workers, cache, file_keys(settings, inventory, cache)
-        )
+        keys = file_keys(settings, inventory, cache)
+        results = analyse_inputs(settings, inventory, workers, cache, keys)
     finally:
         workers.close()
         if cache:
             cache.close()
     return build_tree(settings, inventory, results, rules)
+
+
+def load_tag_tree(settings: Settings, ist: str, options: RunOptions | None = None) -> LoadedTree:
+    """The graph around one tag (for explain): with a cache, only the results that can change
+    the answer are loaded (`cilint.subtree`); without one, the whole tree."""
+    options = options or RunOptions()
+    if options.cache_dir is None:
+        return load_tree(settings, options, rules=False)
+    with _without_gc():
+        inventory = discover(settings.root, settings.layout, settings.exclude)
+        cache = _open_cache(settings, options)
+        workers = Workers(options.jobs, options.parallel_min)
+        try:
+            keys = file_keys(settings, inventory, cache)
+            fresh = analyse_inputs(settings, inventory, workers, cache, keys, load_all=False)
+            if cache is None:  # the cache could not be opened
+                return build_tree(settings, inventory, fresh, rules=False)
+            gatherer = _gatherer(settings, inventory, cache, keys, fresh)
+            subtree.for_tag(gatherer, ist)
+            return _gathered_tree(settings, inventory, gatherer, tag=ist)
+        finally:
+            workers.close()
+            if cache:
+                cache.close()
 
 
 _FILES_PER_TASK = 32
@@ -230,14 +348,15 @@ def analyse_inputs(
     workers: Workers,
     cache: ResultCache | None,
     keys: FileKeys,
+    load_all: bool = True,
 ) -> dict[str, FileResult]:
-    """The per-file stage for every input: from the cache where the file's stat is unchanged,
-    in the workers for the rest (which fills in their keys). Returns path → result."""
-    found = cache.results(sorted(set(keys.keys.values()))) if cache else {}
+    """The per-file stage: in the workers for every input whose stat changed (which fills in
+    their keys), and, with `load_all`, from the cache for the rest. Returns path → result."""
+    found = cache.results(sorted(set(keys.keys.values()))) if cache and load_all else {}
     results: dict[str, FileResult] = {}
     todo: list[InputFile] = []
     for item in inventory.files:
-        if item.path not in keys.stats:
+        if item.path not in keys.stats or (not load_all and item.path in keys.keys):
             continue
         cached = found.get(keys.keys.get(item.path, ""))
         if isinstance(cached, FileResult) and cached.path == item.path:
