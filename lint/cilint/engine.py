@@ -330,14 +330,17 @@ def file_keys(settings: Settings, inventory: Inventory, cache: ResultCache | Non
     found = FileKeys({}, {}, recorded)
     root = str(settings.root)
     for item in inventory.files:
-        try:
-            st = os.stat(os.path.join(root, item.path))
-        except OSError as err:
-            inventory.skipped.append((item.path, f"cannot read: {err.strerror}"))
-            continue
-        found.stats[item.path] = (st.st_size, st.st_mtime_ns)
+        stat = inventory.stats.get(item.path)
+        if stat is None:
+            try:
+                st = os.stat(os.path.join(root, item.path))
+            except OSError as err:
+                inventory.skipped.append((item.path, f"cannot read: {err.strerror}"))
+                continue
+            stat = (st.st_size, st.st_mtime_ns)
+        found.stats[item.path] = stat
         seen = recorded.get(item.path)
-        if seen and seen[0] == st.st_size and seen[1] == st.st_mtime_ns:
+        if seen and seen[0] == stat[0] and seen[1] == stat[1]:
             found.keys[item.path] = seen[2]
     return found
 

@@ -21,8 +21,6 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import networkx as nx
-
 NEVER_CONTACT_SOURCE = "NeverContactSource"
 
 
@@ -45,23 +43,36 @@ class MergedMirrors:
         return (*self.order, self.source)
 
 
-def _graph(source: str, lists: Sequence[Sequence[str]]) -> nx.DiGraph:
-    graph = nx.DiGraph()
+Graph = dict[str, dict[str, None]]  # node → its successors, in the order the edges were added
+
+
+def _graph(source: str, lists: Sequence[Sequence[str]]) -> Graph:
+    graph: Graph = {}
+
+    def edge(before: str, after: str) -> None:
+        graph.setdefault(before, {})[after] = None
+        graph.setdefault(after, {})
+
     for mirrors in lists:
         for before, after in zip(mirrors, mirrors[1:], strict=False):
-            graph.add_edge(before, after)
+            edge(before, after)
         if source not in mirrors:
-            graph.add_edge(mirrors[-1], source)
+            edge(mirrors[-1], source)
     return graph
 
 
-def _sorted_like_openshift(graph: nx.DiGraph) -> list[str]:
-    nodes = sorted(graph.nodes)
-    waiting = {node: graph.in_degree(node) for node in nodes}
+def _sorted_like_openshift(graph: Graph) -> tuple[list[str], bool]:
+    """The merged order, and whether a loop had to be broken."""
+    nodes = sorted(graph)
+    waiting = dict.fromkeys(nodes, 0)
+    for successors in graph.values():
+        for successor in successors:
+            waiting[successor] += 1
     used: set[str] = set()
     ready = deque(node for node in nodes if waiting[node] == 0)
     result: list[str] = []
     next_unused = 0
+    looped = False
     while ready or next_unused < len(nodes):
         if ready:
             node = ready.popleft()
@@ -70,15 +81,24 @@ def _sorted_like_openshift(graph: nx.DiGraph) -> list[str]:
             next_unused += 1
             if node in used:
                 continue
+            looped = True
         used.add(node)
         result.append(node)
         batch = []
-        for successor in graph.successors(node):
+        for successor in graph[node]:
             waiting[successor] -= 1
             if waiting[successor] == 0 and successor not in used:
                 batch.append(successor)
         ready.extend(sorted(batch))
-    return result
+    return result, looped
+
+
+def _cycles(graph: Graph) -> tuple[tuple[str, ...], ...]:
+    # networkx only for the rare contradictory entries: importing it costs ~70 ms per run.
+    import networkx as nx
+
+    digraph = nx.DiGraph((a, b) for a, successors in graph.items() for b in successors)
+    return tuple(tuple(cycle) for cycle in sorted(nx.simple_cycles(digraph), key=sorted))
 
 
 def merge(source: str, lists: Sequence[Sequence[str]], blocked: bool = False) -> MergedMirrors:
@@ -87,8 +107,7 @@ def merge(source: str, lists: Sequence[Sequence[str]], blocked: bool = False) ->
     if not real:
         return MergedMirrors(source, (), blocked, ())
     graph = _graph(source, real)
-    order = _sorted_like_openshift(graph)
+    order, looped = _sorted_like_openshift(graph)
     if order and order[-1] == source:
         order = order[:-1]
-    cycles = tuple(tuple(cycle) for cycle in sorted(nx.simple_cycles(graph), key=sorted))
-    return MergedMirrors(source, tuple(order), blocked, cycles)
+    return MergedMirrors(source, tuple(order), blocked, _cycles(graph) if looped else ())
