@@ -27,6 +27,7 @@ class TreeContext:
     # Which files' findings are wanted (a PATH run); rules skip the others early.
     selected: Callable[[str], bool] = field(default=lambda path: True)
     _consumer_places: dict | None = field(default=None, init=False, repr=False)
+    _resolved: dict[Location, Location] = field(default_factory=dict, init=False, repr=False)
 
     def consumer_places(self) -> dict[tuple[Location, str | None, str | None], list]:
         """`TagGraph.consumers_by_place`, limited to the selected files (computed once: the
@@ -40,9 +41,14 @@ class TreeContext:
         return self._consumer_places
 
     def resolve(self, location: Location) -> Location:
+        """`location` with its line and column; each place is looked up once (a registry step
+        used by thousands of tests is one place, asked for by each of them)."""
         if location.resolved or self.positions is None:
             return location
-        return self.positions.resolve(location)
+        resolved = self._resolved.get(location)
+        if resolved is None:
+            resolved = self._resolved[location] = self.positions.resolve(location)
+        return resolved
 
     def where(self, location: Location) -> str:
         """`path:line` of another place, for messages."""
