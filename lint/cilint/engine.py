@@ -388,7 +388,7 @@ def analyse_inputs(
                 fresh[outcome.key] = (outcome.blob, outcome.names)
     vanished = [path for path in keys.recorded if path not in keys.stats]
     if cache and (fresh or changed or vanished):
-        cache.store(fresh, changed, vanished)
+        cache.store_soon(fresh, changed, vanished)
     return results
 
 
