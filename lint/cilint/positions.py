@@ -1,7 +1,8 @@
 """Resolve facts' places to lines and columns, only for those that a finding or an answer shows.
 
-A file is parsed for positions (libyaml nodes) at most once per run, and only if one of its
-places is shown; most files of a clean tree never are.
+A file is read for positions at most once per run, and only if one of its places is shown; most
+files of a clean tree never are. `SourceMap` finds positions in the text itself when the file is
+plain block-style YAML, and composes libyaml nodes otherwise.
 """
 
 from __future__ import annotations
