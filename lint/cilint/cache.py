@@ -22,7 +22,6 @@ import os
 import pickle
 import sqlite3
 import sys
-import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
@@ -71,14 +70,11 @@ class ResultCache:
         self.salt = salt  # stats are per salt: two configurations do not share results
         self.failures = 0  # database errors so far (each answered with a default)
         self.path = directory / FILE_NAME
-        self._writer: threading.Thread | None = None  # a store running in the background
-        self._writer_error: BaseException | None = None
         self._db: sqlite3.Connection | None = self._open()
 
     def _connect(self) -> sqlite3.Connection:
         self.directory.mkdir(parents=True, exist_ok=True)
-        # One thread at a time uses it: the background writer, then (after `_settle`) the rest.
-        db = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
+        db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.executescript(_SCHEMA)
@@ -100,8 +96,6 @@ class ResultCache:
 
     def _safely(self, work: Callable[[sqlite3.Connection], T], default: T) -> T:
         """Run a database call; on a database error rebuild the cache and return `default`."""
-        if threading.current_thread() is not self._writer:
-            self._settle()
         if self._db is None:
             return default
         try:
@@ -153,35 +147,6 @@ class ResultCache:
             except Exception:  # noqa: BLE001 - a corrupt entry is a miss
                 continue
         return found
-
-    def store_soon(
-        self,
-        blobs: dict[str, tuple[bytes, Iterable[str]]],
-        stats: dict[str, tuple[int, int, str]],
-        vanished: Iterable[str] = (),
-    ) -> None:
-        """`store` in a background thread: SQLite releases the GIL while it writes, so a cold
-        run builds its graph meanwhile (measured at 30,000 configs: 0.8 s of writing). Any
-        later call waits for it first."""
-        self._settle()
-
-        def run() -> None:
-            try:
-                self.store(blobs, stats, vanished)
-            except BaseException as err:  # noqa: BLE001 - raised again by _settle
-                self._writer_error = err
-
-        self._writer = threading.Thread(target=run, name="cilint-cache-writer")
-        self._writer.start()
-
-    def _settle(self) -> None:
-        """Wait for a background store; raise what it raised."""
-        writer, self._writer = self._writer, None
-        if writer is not None:
-            writer.join()
-        error, self._writer_error = self._writer_error, None
-        if error is not None:
-            raise error
 
     def store(
         self,
@@ -273,7 +238,6 @@ class ResultCache:
         self._safely(write, None)
 
     def close(self) -> None:
-        self._settle()
         if self._db is not None:
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()

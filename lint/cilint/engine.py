@@ -24,6 +24,7 @@ from cilint.rules import TREE_RULES
 from cilint.settings import Settings, cache_salt
 from cilint.tree import TreeContext
 from cilint.workers import Job, Workers, analyse_batch, batches, locate_batch
+from cilint.workers import store as workers_store
 
 
 @dataclass
@@ -118,6 +119,7 @@ def _run_check(settings: Settings, selection: list[str] | None, options: RunOpti
             all_findings, checked, skipped = tree.findings, tree.checked, inventory.skipped
             if cache and selection is None:  # a partial run resolves only its own findings
                 all_findings = resolve_findings(all_findings, settings.root, workers)
+                _settle(workers, cache)
                 cache.store_run(run, (all_findings, checked, skipped))
         inventory.skipped = list(skipped)
         findings = resolve_findings(
@@ -154,6 +156,13 @@ def _partial_tree(
         return tree
     inventory.skipped = skipped
     return None
+
+
+def _settle(workers: Workers, cache: ResultCache | None) -> None:
+    """Wait for the results being stored in the background; count its database errors."""
+    for failures in workers.settle():
+        if cache is not None and isinstance(failures, int):
+            cache.failures += failures
 
 
 def _gatherer(
@@ -388,7 +397,9 @@ def analyse_inputs(
                 fresh[outcome.key] = (outcome.blob, outcome.names)
     vanished = [path for path in keys.recorded if path not in keys.stats]
     if cache and (fresh or changed or vanished):
-        cache.store_soon(fresh, changed, vanished)
+        workers.background(workers_store, job, fresh, changed, vanished)
+        if not load_all:  # the results this run loads next need the index of these
+            _settle(workers, cache)
     return results
 
 

@@ -20,7 +20,7 @@ import multiprocessing
 import os
 import pickle
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple, TypeVar
@@ -100,6 +100,22 @@ def analyse_batch(job: Job, batch: list[InputFile]) -> list[Outcome]:
     return outcomes
 
 
+def store(
+    job: Job,
+    blobs: dict[str, tuple[bytes, frozenset[str]]],
+    stats: dict[str, tuple[int, int, str]],
+    vanished: list[str],
+) -> int:
+    """`ResultCache.store` in a worker: the main process builds the graph meanwhile (measured
+    at 30,000 configs: 1.4 s of writing; a thread would hold the GIL for every row). Returns
+    the database errors met."""
+    cache = _worker_cache(job)
+    if cache is None:
+        return 0
+    cache.store(blobs, stats, vanished)
+    return cache.failures
+
+
 def locate_batch(root: str, locations: list[Location]) -> list[Location]:
     """Resolve each location to its line and column (callers group them by file)."""
     positions = Positions(Path(root))
@@ -120,6 +136,7 @@ class Workers:
         self.count = jobs or available_cores()
         self.minimum = minimum  # below this many items, workers cost more than they save
         self._pool: Executor | None = None
+        self._pending: list[Future] = []
 
     def map(
         self, task: Callable[..., list[R]], first: object, batches: list[list[T]], items: int
@@ -135,7 +152,23 @@ class Workers:
             self._pool = ProcessPoolExecutor(max_workers=self.count, mp_context=context)
         return self._pool.map(task, [first] * len(batches), batches)
 
+    def background(self, task: Callable[..., R], *args: object) -> None:
+        """Run `task(*args)` in a worker while this process goes on (here and now, without a
+        pool); `settle` waits for it."""
+        if self._pool is None:
+            done: Future[R] = Future()
+            done.set_result(task(*args))
+            self._pending.append(done)
+        else:
+            self._pending.append(self._pool.submit(task, *args))
+
+    def settle(self) -> list[object]:
+        """Wait for every background task; their results (raising what they raised)."""
+        pending, self._pending = self._pending, []
+        return [future.result() for future in pending]
+
     def close(self) -> None:
+        self.settle()
         if self._pool is not None:
             self._pool.shutdown()
             self._pool = None
