@@ -59,6 +59,7 @@ class Coverage:
 class TagGraph:
     def __init__(self, facts: Iterable[FileFacts], exempt_namespaces: Iterable[str] = ()) -> None:
         self.exempt = [re.compile(p) for p in exempt_namespaces]
+        self._exempt_namespaces: dict[str, bool] = {}
         self.producers: list[Producer] = []
         self.consumers: list[Consumer] = []
         self.mirrors: list[MirrorEntry] = []
@@ -138,7 +139,12 @@ class TagGraph:
 
     def is_exempt(self, ist: str) -> bool:
         namespace = ist.split("/", 1)[0]
-        return any(rx.search(namespace) for rx in self.exempt)
+        exempt = self._exempt_namespaces.get(namespace)
+        if exempt is None:
+            exempt = self._exempt_namespaces[namespace] = any(
+                rx.search(namespace) for rx in self.exempt
+            )
+        return exempt
 
     def producers_of(self, ist: str) -> list[Producer]:
         """Every producer of `ist`, exact ones first, in any state."""
@@ -184,14 +190,18 @@ class TagGraph:
 
     def consumers_by_place(self) -> dict[tuple[Location, str | None, str | None], list[Consumer]]:
         """Consumers grouped by (location, tag, stream): one registry step used by many tests
-        is one place to fix. In location order; computed once."""
+        is one place to fix. In the order the consumers were added (findings are sorted when
+        reported); computed once."""
         if self._places is None:
-            places: dict[tuple[Location, str | None, str | None], list[Consumer]] = defaultdict(
-                list
-            )
+            places: dict[tuple[Location, str | None, str | None], list[Consumer]] = {}
             for consumer in self.consumers:
-                places[(consumer.location, consumer.tag, consumer.stream)].append(consumer)
-            self._places = dict(sorted(places.items(), key=lambda item: item[0][0].sort_key()))
+                key = (consumer.location, consumer.tag, consumer.stream)
+                found = places.get(key)
+                if found is None:
+                    places[key] = [consumer]
+                else:
+                    found.append(consumer)
+            self._places = places
         return self._places
 
     def produced_tags(self) -> set[str]:
