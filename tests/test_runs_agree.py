@@ -97,6 +97,32 @@ def test_a_changed_file_is_seen_by_a_warm_run(tmp_path: Path) -> None:
     assert len(after) == len(before) - 1
 
 
+@pytest.mark.parametrize("selection", [None, ["ci-operator/config/acme/widget"]])
+def test_two_configurations_sharing_a_cache_keep_their_own_results(
+    tmp_path: Path, selection: list[str] | None
+) -> None:
+    """A rule switched off changes the per-file results: a run with it off must not reuse the
+    results of a run with it on (stats used to be shared across configurations)."""
+    import shutil
+
+    root = tmp_path / "tree"
+    shutil.copytree(REPO / "examples" / "release", root)
+    cache = tmp_path / "cache"
+
+    def findings(options: RunOptions) -> list[dict]:
+        return [f.as_json() for f in run_check(load_settings(root), selection, options).findings]
+
+    rule_on = findings(RunOptions())
+    assert any(f["rule"] == "numeric-string" for f in rule_on)
+    assert findings(RunOptions(cache_dir=cache)) == rule_on
+    (root / ".cilint.yaml").write_text("rules:\n  numeric-string: 'off'\n")
+    rule_off = findings(RunOptions())
+    assert not any(f["rule"] == "numeric-string" for f in rule_off)
+    assert findings(RunOptions(cache_dir=cache)) == rule_off
+    (root / ".cilint.yaml").unlink()
+    assert findings(RunOptions(cache_dir=cache)) == rule_on
+
+
 def test_cache_clean(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     _cli(REPO / "examples" / "release", cache).communicate()
