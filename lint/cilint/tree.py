@@ -28,6 +28,7 @@ class TreeContext:
     selected: Callable[[str], bool] = field(default=lambda path: True)
     _consumer_places: dict | None = field(default=None, init=False, repr=False)
     _resolved: dict[Location, Location] = field(default_factory=dict, init=False, repr=False)
+    _spellings: dict[str, dict[str, str]] = field(default_factory=dict, init=False, repr=False)
 
     def consumer_places(self) -> dict[tuple[Location, str | None, str | None], list]:
         """`TagGraph.consumers_by_place`, limited to the selected files (computed once: the
@@ -91,8 +92,11 @@ class TreeContext:
 
     def spelling(self, ist: str, form: str) -> str:
         """`ist` in one of the forms of `Registries.spellings` (e.g. "qci")."""
-        tag = parse_ist(ist)
-        return self.registries.spellings(tag)[form] if tag else ist
+        spellings = self._spellings.get(ist)
+        if spellings is None:
+            tag = parse_ist(ist)
+            spellings = self._spellings[ist] = self.registries.spellings(tag) if tag else {}
+        return spellings.get(form, ist)
 
     def both_spellings(self, ist: str) -> str:
         """`ns/name:tag (quay.io/openshift/ci:ns_name_tag)` for messages."""
