@@ -58,6 +58,30 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 @needs_shared
+def test_importers_of_the_whole_stream_are_summed_up_unless_all_are_asked_for() -> None:
+    """ocp/4.18 is imported whole by 12 corpus configs (releases.*.integration): by default
+    the first 5 are listed and the rest counted; --all lists them all."""
+    root = str(CORPUS_RELEASE)
+    tag = "ocp/4.18:base-rhel9"
+    short, everyone = _cli("--root", root, tag), _cli("--root", root, "--all", tag)
+    assert "and 7 more files that import the whole stream ocp/4.18 (--all lists them)" in (
+        short.stdout
+    )
+    assert "more files that import" not in everyone.stdout
+
+    def importing(text: str) -> set[str]:
+        return {
+            line.split(":")[0].strip() for line in text.splitlines() if "(the whole stream" in line
+        }
+
+    assert len(importing(short.stdout)) == 5
+    assert len(importing(everyone.stdout)) == 12
+    assert importing(short.stdout) < importing(everyone.stdout)
+    report = json.loads(_cli("--root", root, "--format", "json", tag).stdout)
+    assert report["stream_importers"] == {"stream": "ocp/4.18", "files": 12, "listed": 5}
+
+
+@needs_shared
 def test_cli_json_contract_and_exit_codes() -> None:
     root = str(CORPUS_RELEASE)
     runs = {
@@ -77,6 +101,7 @@ def test_cli_json_contract_and_exit_codes() -> None:
         "status",
         "producers",
         "consumers",
+        "stream_importers",
         "pull_chain",
         "suggestions",
     }

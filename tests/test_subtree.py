@@ -27,9 +27,10 @@ def loaded_counts(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
     for name in ("for_files", "for_tag"):
         original = getattr(subtree, name)
 
-        def recording(gatherer: subtree.Gatherer, *args: object, _original=original) -> None:
-            _original(gatherer, *args)
+        def recording(gatherer: subtree.Gatherer, *args: object, _original=original) -> object:
+            answer = _original(gatherer, *args)
             counts.append((len(gatherer.loaded), len(gatherer.files)))
+            return answer
 
         monkeypatch.setattr(subtree, name, recording)
     return counts
@@ -68,9 +69,10 @@ def _agree_per_tag(root: Path, cache: Path) -> None:
         tag = parse_ist(ist)
         if tag is None:
             continue
-        expected = explain(whole, registries, tag)
-        partial = load_tag_tree(settings, ist, RunOptions(jobs=1, cache_dir=cache))
-        assert explain(partial, registries, tag) == expected, ist
+        for everyone in (False, True):
+            expected = explain(whole, registries, tag, everyone)
+            partial = load_tag_tree(settings, ist, RunOptions(jobs=1, cache_dir=cache), everyone)
+            assert explain(partial, registries, tag, everyone) == expected, ist
 
 
 @pytest.mark.parametrize("root", ROOTS, ids=lambda r: r.name)

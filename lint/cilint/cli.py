@@ -129,6 +129,12 @@ def _build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--root", help="release repository root (default: git top level)")
     explain.add_argument("--config", help="cilint configuration file")
     explain.add_argument("--format", choices=("text", "json"), default="text")
+    explain.add_argument(
+        "--all",
+        action="store_true",
+        dest="all_importers",
+        help="list every file that imports the tag's whole stream (default: the first 5)",
+    )
 
     graph = commands.add_parser(
         "graph", help="the neighbourhood of a tag or a file, as a picture", parents=[run_options]
@@ -253,8 +259,8 @@ def _command_explain(args: argparse.Namespace) -> int:
         tag, _digest = settings.policy.registries.parse(args.tag)
     except TagSpellingError as err:
         raise CilintError(f"cannot read the tag: {err}") from None
-    tree = load_tag_tree(settings, tag.ist, _run_options(args))
-    report = explain(tree, settings.policy.registries, tag)
+    tree = load_tag_tree(settings, tag.ist, _run_options(args), args.all_importers)
+    report = explain(tree, settings.policy.registries, tag, args.all_importers)
     if args.format == "json":
         sys.stdout.write(json.dumps({"tag": args.tag, **report}, indent=2, ensure_ascii=False))
         sys.stdout.write("\n")

@@ -227,6 +227,9 @@ class LoadedTree:
     findings: list[Finding]
     graph: TagGraph
     context: TreeContext
+    # For a tree gathered around one tag: every file importing its whole stream (only some are
+    # loaded); None when every file is loaded and the graph knows them all.
+    stream_importers: list[str] | None = None
 
 
 def load_tree(
@@ -252,9 +255,12 @@ def _load_tree(settings: Settings, options: RunOptions, rules: bool) -> LoadedTr
     return build_tree(settings, inventory, results, rules)
 
 
-def load_tag_tree(settings: Settings, ist: str, options: RunOptions | None = None) -> LoadedTree:
+def load_tag_tree(
+    settings: Settings, ist: str, options: RunOptions | None = None, all_importers: bool = False
+) -> LoadedTree:
     """The graph around one tag (for explain): with a cache, only the results that can change
-    the answer are loaded (`cilint.subtree`); without one, the whole tree."""
+    the answer are loaded (`cilint.subtree`; of the files importing the tag's whole stream, the
+    first `subtree.SHOWN_IMPORTERS` unless `all_importers`); without one, the whole tree."""
     options = options or RunOptions()
     if options.cache_dir is None:
         return load_tree(settings, options, rules=False)
@@ -268,8 +274,11 @@ def load_tag_tree(settings: Settings, ist: str, options: RunOptions | None = Non
             if cache is None:  # the cache could not be opened
                 return build_tree(settings, inventory, fresh, rules=False)
             gatherer = _gatherer(settings, inventory, cache, keys, fresh)
-            subtree.for_tag(gatherer, ist)
-            return _gathered_tree(settings, inventory, gatherer, tag=ist)
+            shown = None if all_importers else subtree.SHOWN_IMPORTERS
+            importers = subtree.for_tag(gatherer, ist, shown)
+            tree = _gathered_tree(settings, inventory, gatherer, tag=ist)
+            tree.stream_importers = importers
+            return tree
         finally:
             workers.close()
             if cache:

@@ -8,6 +8,7 @@ import re
 from cilint.engine import LoadedTree
 from cilint.facts.model import ACTIVE, CONDITIONAL, Producer
 from cilint.graph import CONDITIONAL_STATUS, UNPRODUCED, Coverage
+from cilint.subtree import SHOWN_IMPORTERS
 from cilint.tags import ImageTag, Registries
 from cilint.tree import TreeContext, by
 
@@ -123,13 +124,20 @@ def _suggestions(tree: LoadedTree, tag: ImageTag, coverage: Coverage) -> list[st
     return suggestions
 
 
-def explain(tree: LoadedTree, registries: Registries, tag: ImageTag) -> dict[str, object]:
+def explain(
+    tree: LoadedTree, registries: Registries, tag: ImageTag, all_importers: bool = False
+) -> dict[str, object]:
     graph = tree.graph
     coverage = graph.coverage(tag.ist)
     producers = sorted(
         graph.producers_of(tag.ist), key=lambda p: (p.state != ACTIVE, p.location, p.detail)
     )
     resolve = tree.context.resolve
+    found = graph.consumers_of(tag.ist)
+    importers = tree.stream_importers
+    if importers is None:
+        importers = sorted({c.location.path for c in found if c.stream})
+    listed = set(importers if all_importers else importers[:SHOWN_IMPORTERS])
     consumers = sorted(
         {
             (
@@ -137,7 +145,8 @@ def explain(tree: LoadedTree, registries: Registries, tag: ImageTag) -> dict[str
                 f"{c.field} (the whole stream {c.stream})" if c.stream else c.field,
                 c.via,
             )
-            for c in graph.consumers_of(tag.ist)
+            for c in found
+            if not c.stream or c.location.path in listed
         }
     )
     return {
@@ -148,6 +157,11 @@ def explain(tree: LoadedTree, registries: Registries, tag: ImageTag) -> dict[str
             {"path": place[0], "line": place[1], "field": field, "via": via}
             for place, field, via in consumers
         ],
+        "stream_importers": {
+            "stream": tag.stream,
+            "files": len(importers),
+            "listed": len(listed),
+        },
         "pull_chain": pull_chain(tree, registries, tag),
         "suggestions": _suggestions(tree, tag, coverage),
     }
@@ -176,6 +190,13 @@ def render_text(report: dict[str, object]) -> str:
         lines.append(f"  {c['path']}:{c['line']}  {c['field']}{via}")
     if not report["consumers"]:
         lines.append("  nothing in this tree")
+    importers = report["stream_importers"]
+    unlisted = importers["files"] - importers["listed"]  # type: ignore[index]
+    if unlisted:
+        lines.append(
+            f"  and {unlisted} more files that import the whole stream "
+            f"{importers['stream']} (--all lists them)"  # type: ignore[index]
+        )
     lines += ["", "Pulled through (merged mirror sets, per cluster):"]
     for m in report["pull_chain"] or []:  # type: ignore[union-attr]
         lines.append(f"  {m['kind']} on {', '.join(m['clusters'])} ({m['path']}:{m['line']}):")
