@@ -345,22 +345,22 @@ class FileKeys:
 
 def file_keys(settings: Settings, inventory: Inventory, cache: ResultCache | None) -> FileKeys:
     recorded = cache.stat_keys() if cache else {}
-    found = FileKeys({}, {}, recorded)
+    stats = dict(inventory.stats)  # taken on the walk
     root = str(settings.root)
     for item in inventory.files:
-        stat = inventory.stats.get(item.path)
-        if stat is None:
+        if item.path not in stats:  # a layout entry naming a file, or a failed stat
             try:
                 st = os.stat(os.path.join(root, item.path))
             except OSError as err:
                 inventory.skipped.append((item.path, f"cannot read: {err.strerror}"))
                 continue
-            stat = (st.st_size, st.st_mtime_ns)
-        found.stats[item.path] = stat
-        seen = recorded.get(item.path)
-        if seen and seen[0] == stat[0] and seen[1] == stat[1]:
-            found.keys[item.path] = seen[2]
-    return found
+            stats[item.path] = (st.st_size, st.st_mtime_ns)
+    keys = {  # a comprehension: this runs for every input of every run
+        path: seen[2]
+        for path, stat in stats.items()
+        if (seen := recorded.get(path)) is not None and seen[0] == stat[0] and seen[1] == stat[1]
+    }
+    return FileKeys(keys, stats, recorded)
 
 
 def analyse_inputs(
@@ -373,17 +373,21 @@ def analyse_inputs(
 ) -> dict[str, FileResult]:
     """The per-file stage: in the workers for every input whose stat changed (which fills in
     their keys), and, with `load_all`, from the cache for the rest. Returns path → result."""
-    found = cache.results(sorted(set(keys.keys.values()))) if cache and load_all else {}
     results: dict[str, FileResult] = {}
     todo: list[InputFile] = []
-    for item in inventory.files:
-        if item.path not in keys.stats or (not load_all and item.path in keys.keys):
-            continue
-        cached = found.get(keys.keys.get(item.path, ""))
-        if isinstance(cached, FileResult) and cached.path == item.path:
-            results[item.path] = cached
-        else:
-            todo.append(item)
+    if load_all:
+        found = cache.results(sorted(set(keys.keys.values()))) if cache else {}
+        for item in inventory.files:
+            if item.path not in keys.stats:
+                continue
+            cached = found.get(keys.keys.get(item.path, ""))
+            if isinstance(cached, FileResult) and cached.path == item.path:
+                results[item.path] = cached
+            else:
+                todo.append(item)
+    else:
+        stats, known = keys.stats, keys.keys
+        todo = [item for item in inventory.files if item.path in stats and item.path not in known]
     job = Job(
         str(settings.root),
         salt(settings),
