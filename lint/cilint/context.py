@@ -4,13 +4,16 @@ things in it."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from cilint.discover import relative_to_base
 from cilint.findings import Finding, Severity
 from cilint.kinds import Kind
 from cilint.load import JsonPath, SourceMap, YamlProblem
 from cilint.rulespec import RuleSpec
-from cilint.schema import Violation
+
+if TYPE_CHECKING:
+    from cilint.schema import Violation
 
 
 @dataclass

@@ -20,7 +20,6 @@ from cilint.findings import Finding, Severity, sort_key
 from cilint.graph import UNPRODUCED, TagGraph
 from cilint.kinds import Kind
 from cilint.positions import Positions
-from cilint.rules import TREE_RULES
 from cilint.settings import Settings, cache_salt
 from cilint.tree import TreeContext
 from cilint.workers import Job, Workers, analyse_batch, batches, locate_batch
@@ -444,6 +443,8 @@ def build_tree(
     context = TreeContext(graph, registries, settings.policy, manifests, Positions(settings.root))
     if selected is not None:
         context.selected = selected
+    from cilint.rules import TREE_RULES  # not needed by explain: imported here
+
     for rule in TREE_RULES if rules else ():
         if rule.RULE.name not in disabled:
             findings.extend(rule.check(context))
