@@ -88,38 +88,8 @@ def _run_check(settings: Settings, selection: list[str] | None, options: RunOpti
     inventory = discover(settings.root, settings.layout, settings.exclude)
     cache = _open_cache(settings, options)
     workers = Workers(options.jobs, options.parallel_min)
-    selected = [f.path for f in inventory.files if is_selected(f.path, selection)]
-    partial = selection is not None and len(selected) <= _SUBTREE_SHARE * len(inventory.files)
     try:
-        keys = file_keys(settings, inventory, cache)
-        cached = None
-        if cache and keys.complete:  # nothing to read: try the whole run before any result
-            cached = cache.run(run_key(salt(settings), keys.keys.items()))
-        if not (isinstance(cached, tuple) and len(cached) == 3):
-            fresh_only = cache is not None and partial  # the rest is loaded as needed
-            results = analyse_inputs(settings, inventory, workers, cache, keys, not fresh_only)
-            run = run_key(salt(settings), keys.keys.items())
-            cached = cache.run(run) if cache and not keys.complete else None
-        if isinstance(cached, tuple) and len(cached) == 3:
-            all_findings, checked, skipped = cached
-        else:
-            tree = None
-            if fresh_only:
-                tree = _partial_tree(settings, inventory, cache, keys, results, selected)  # type: ignore[arg-type]
-                if tree is None:  # the cache failed: load everything after all
-                    results = analyse_inputs(settings, inventory, workers, cache, keys)
-            if tree is None:
-                tree = build_tree(
-                    settings,
-                    inventory,
-                    results,
-                    selected=lambda path: is_selected(path, selection),
-                )
-            all_findings, checked, skipped = tree.findings, tree.checked, inventory.skipped
-            if cache and selection is None:  # a partial run resolves only its own findings
-                all_findings = resolve_findings(all_findings, settings.root, workers)
-                _settle(workers, cache)
-                cache.store_run(run, (all_findings, checked, skipped))
+        all_findings, checked, skipped = _findings(settings, selection, inventory, cache, workers)
         inventory.skipped = list(skipped)
         findings = resolve_findings(
             [f for f in all_findings if is_selected(f.path, selection)], settings.root, workers
@@ -133,6 +103,55 @@ def _run_check(settings: Settings, selection: list[str] | None, options: RunOpti
     findings = [replace(f, severity=levels[f.rule]) if levels.get(f.rule) else f for f in findings]
     findings.sort(key=sort_key)
     return CheckResult(findings, inventory, reported)
+
+
+Run = tuple[list[Finding], list[str], list[tuple[str, str]]]  # findings, checked, skipped
+
+
+def _stored_run(cache: ResultCache, key: str) -> Run | None:
+    stored = cache.run(key)
+    return stored if isinstance(stored, tuple) and len(stored) == 3 else None  # type: ignore[return-value]
+
+
+def _findings(
+    settings: Settings,
+    selection: list[str] | None,
+    inventory: Inventory,
+    cache: ResultCache | None,
+    workers: Workers,
+) -> Run:
+    """Every finding of the tree (resolved, and stored as the whole run), or for a PATH run
+    at least those located in its files; with the files checked and skipped."""
+    keys = file_keys(settings, inventory, cache)
+    complete = keys.complete
+    if (
+        cache
+        and complete
+        and (stored := _stored_run(cache, run_key(salt(settings), keys.keys.items())))
+    ):
+        return stored  # nothing changed: no result is loaded
+    selected = [f.path for f in inventory.files if is_selected(f.path, selection)]
+    partial = (
+        cache is not None
+        and selection is not None
+        and len(selected) <= _SUBTREE_SHARE * len(inventory.files)
+    )
+    results = analyse_inputs(settings, inventory, workers, cache, keys, load_all=not partial)
+    run = run_key(salt(settings), keys.keys.items())
+    if cache and not complete and (stored := _stored_run(cache, run)):
+        return stored  # files were touched, their bytes did not change
+    if partial:
+        tree = _partial_tree(settings, inventory, cache, keys, results, selected)  # type: ignore[arg-type]
+        if tree is not None:
+            return tree.findings, tree.checked, inventory.skipped
+        results = analyse_inputs(settings, inventory, workers, cache, keys)  # the cache failed
+    tree = build_tree(settings, inventory, results, selected=lambda p: is_selected(p, selection))
+    if cache is None or selection is not None:  # a partial run resolves only its own findings
+        return tree.findings, tree.checked, inventory.skipped
+    findings = resolve_findings(tree.findings, settings.root, workers)
+    _settle(workers, cache)
+    cache.store_run(run, (findings, tree.checked, inventory.skipped))
+    return findings, tree.checked, inventory.skipped
 
 
 def _partial_tree(
