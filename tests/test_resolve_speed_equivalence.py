@@ -184,22 +184,38 @@ def test_resolve_matches_the_plain_walk(seed: int) -> None:
     assert pickle.dumps(got) == pickle.dumps(expected)
 
 
-def test_a_chain_cycle_is_cut_off_the_same_way() -> None:
+def test_a_chain_cycle_is_reported_where_it_closes_and_walked_once() -> None:
+    """a → b → a, with b entering a twice: once walked to a depth limit, this doubled at every
+    level (2^50 paths). Now the cycle is cut where it closes and reported there, once."""
     here = Location("chains.yaml")
+    closing = Location("b-chain.yaml", json_path=("chain", "steps", 1))
     image = Consumer("ref.from_image", here, "r", tag="ns/img:1")
     elements = [
         RegistryElement("ref", "r", here, (image,)),
         RegistryElement("chain", "a", here, steps=(StepItem("chain", "b", here),)),
         RegistryElement(
-            "chain", "b", here, steps=(StepItem("ref", "r", here), StepItem("chain", "a", here))
+            "chain",
+            "b",
+            here,
+            steps=(
+                StepItem("ref", "r", here),
+                StepItem("chain", "a", closing),
+                StepItem("chain", "a", closing),
+            ),
         ),
     ]
-    phases = StepPhases(test=(StepItem("chain", "a", here),))
-    inner = StepPhases(test=(StepItem("chain", "b", here), StepItem("ref", "r", here)))
     usages = [
-        Usage("o/r@m", "t1", here, None, None, phases),
-        Usage("o/r@m", "t2", here, None, None, inner),
+        Usage("o/r@m", "t1", here, None, None, StepPhases(test=(StepItem("chain", "a", here),))),
+        Usage("o/r@m", "t2", here, None, None, StepPhases(test=(StepItem("chain", "b", here),))),
     ]
-    got = resolve(usages, Registry(elements))
-    assert got == reference_resolve(usages, Registry(elements))
-    assert len(got[0]) > 50  # the cycle is walked to the depth limit, not once
+    consumers, unresolved = resolve(usages, Registry(elements))
+    assert [c.via for c in consumers] == [
+        "o/r@m test t1 → chain a → chain b → ref r",
+        "o/r@m test t2 → chain b → ref r",
+    ]
+    # Entered at a, the cycle closes at b's step to a; entered at b, at a's step to b.
+    assert [(u.kind, u.name, u.location) for u in unresolved] == [
+        ("cycle", "a", closing),
+        ("cycle", "b", here),
+    ]
+    assert unresolved[0].user == "o/r@m test t1 → chain a → chain b"

@@ -193,6 +193,8 @@ class _Expansion(NamedTuple):
     gaps: tuple[tuple[str, str, Location, str], ...]  # unresolved (kind, name, location, via)
 
 
+CYCLE = "cycle"  # the kind of an unresolved step that closes a chain cycle
+
 # The one empty expansion: phases that pull nothing share it, so their tests share a plan.
 _NOTHING = _Expansion((), (), ())
 
@@ -205,7 +207,7 @@ class _Expander:
     """Expands step lists, memoising every ref and chain (by name) and every phase (by identity:
     a workflow's phase object is shared by every test that does not override it)."""
 
-    MAX_DEPTH = 50  # beyond this a chain is in a cycle; ci-tools rejects it building the graph
+    MAX_DEPTH = 50  # a guard only: a chain that includes itself is cut where it comes back
 
     def __init__(self, registry: Registry) -> None:
         self.registry = registry
@@ -214,6 +216,11 @@ class _Expander:
         self.refs: dict[str, _Expansion | None] = {}
         self.chains: dict[tuple[str, int], _Expansion | None] = {}
         self.combined: dict[tuple[int, ...], _Expansion] = {}  # by the ids of shared parts
+        # The chains being expanded, innermost last. A chain that comes back is a cycle
+        # (ci-tools rejects the registry): it is reported once where it closes and not walked
+        # again, which kept a cycle with two ways round from doubling at every level.
+        self.active: list[str] = []
+        self.cut = 0  # cycles cut so far: an expansion that saw one depends on its entry path
 
     def phase(self, items: tuple[StepItem, ...]) -> _Expansion:
         expansion = self.phases.get(id(items))
@@ -237,6 +244,12 @@ class _Expander:
                 shared = shared and part is _NOTHING
             else:
                 kind = "ref" if item.kind == "ref" else "chain"
+                if kind == "chain" and item.name in self.active:
+                    self.cut += 1
+                    part = _Expansion((), (), ((CYCLE, item.name, item.location, ""),))
+                    shared = False
+                    parts.append(part)
+                    continue
                 part = self._ref(item.name) if kind == "ref" else self._chain(item.name, depth)
                 if part is None:  # the location is the test's own: not shared
                     part = _Expansion((), (), ((kind, item.name, item.location, ""),))
@@ -275,15 +288,21 @@ class _Expander:
         expansion = self.chains.get((name, depth), _UNSET)
         if expansion is _UNSET:
             element = self.registry.get("chain", name)
+            cut_before = self.cut
             if element is None:
                 expansion = None
             else:
-                inner = self._items(element.steps, depth + 1)
+                self.active.append(name)
+                try:
+                    inner = self._items(element.steps, depth + 1)
+                finally:
+                    self.active.pop()
                 via = f" → chain {name}"
                 expansion = _expansion(
                     tuple((via + rest, c) for rest, c in inner.steps),
                     inner.asked,
                     tuple((kind, n, where, via + rest) for kind, n, where, rest in inner.gaps),
                 )
-            self.chains[name, depth] = expansion
+            if self.cut == cut_before:  # what a cycle cut depends on where it was entered
+                self.chains[name, depth] = expansion
         return expansion

@@ -1,14 +1,17 @@
-"""unresolved-step: a test or chain names a ref, chain, workflow or observer that does not exist.
+"""unresolved-step: a test or chain names a ref, chain, workflow or observer that does not exist,
+or a chain includes itself.
 
 **What it does**
 Resolves each multi-stage test through the step registry, as ci-operator does (the test's own
 `pre`/`test`/`post` win over its workflow's; chains expand recursively; observers are enabled
 by the workflow, the test and the steps, minus `observers.disable`), and reports every name
-that is not in the registry, with the closest existing name.
+that is not in the registry, with the closest existing name, and every chain that includes
+itself (directly or through other chains), where the cycle closes.
 
 **Why it matters**
 ci-operator-configresolver fails the config ("unknown step"), and with it every job of that
-config; in a rehearsal the error appears only after the jobs were scheduled.
+config; in a rehearsal the error appears only after the jobs were scheduled. A cycle of chains
+makes the registry itself invalid (ci-tools `registry.NewGraph` rejects it).
 
 **Example**
 ```yaml
@@ -36,6 +39,7 @@ import difflib
 from collections.abc import Iterator
 
 from cilint.findings import Finding, Severity
+from cilint.resolve import CYCLE
 from cilint.rulespec import RuleSpec
 from cilint.tree import TreeContext
 
@@ -51,6 +55,15 @@ def check(ctx: TreeContext) -> Iterator[Finding]:
     registry = ctx.graph.registry
     for step in sorted(ctx.graph.unresolved_steps(), key=lambda s: s.location):
         if not ctx.selected(step.location.path):
+            continue
+        if step.kind == CYCLE:
+            yield ctx.finding(
+                RULE,
+                step.location,
+                f"chain {step.name!r} includes itself here (reached by {step.user}); the step "
+                "registry rejects a cycle, and with it every job: remove this step or the one "
+                "that leads back",
+            )
             continue
         close = difflib.get_close_matches(step.name, registry.names(step.kind), n=1, cutoff=0.8)
         hint = f": did you mean {close[0]!r}?" if close else ": add it or fix the name"
