@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from cilint import subtree
-from cilint.analyze import FileResult, analyze
+from cilint.analyze import FileResult
 from cilint.cache import ResultCache, run_key
 from cilint.discover import InputFile, Inventory, discover
 from cilint.errors import CilintError
@@ -64,45 +64,51 @@ def _without_gc() -> Iterator[None]:
             gc.enable()
 
 
+@contextmanager
+def _session(
+    settings: Settings, options: RunOptions
+) -> Iterator[tuple[Inventory, ResultCache | None, Workers]]:
+    """What every run holds: the inputs, the cache (if any) and the workers, closed at the
+    end; the cyclic garbage collector is off meanwhile."""
+    with _without_gc():
+        inventory = discover(settings.root, settings.layout, settings.exclude)
+        cache = (
+            ResultCache(options.cache_dir, settings.root, salt(settings))
+            if options.cache_dir
+            else None
+        )
+        workers = Workers(options.jobs, options.parallel_min)
+        try:
+            yield inventory, cache, workers
+        finally:
+            workers.close()
+            if cache:
+                cache.close()
+
+
 def run_check(
     settings: Settings, selection: list[str] | None = None, options: RunOptions | None = None
 ) -> CheckResult:
     """Check the whole tree under `settings.root`; report findings only for `selection`
     (root-relative files or folders) when given."""
-    with _without_gc():
-        return _run_check(settings, selection, options or RunOptions())
-
-
-def _open_cache(settings: Settings, options: RunOptions) -> ResultCache | None:
-    if options.cache_dir is None:
-        return None
-    return ResultCache(options.cache_dir, settings.root, salt(settings))
-
-
-# A PATH run over at most this share of the inputs loads only what its files need
-# (`cilint.subtree`); a larger one loads everything, which is then cheaper.
-_SUBTREE_SHARE = 0.2
-
-
-def _run_check(settings: Settings, selection: list[str] | None, options: RunOptions) -> CheckResult:
-    inventory = discover(settings.root, settings.layout, settings.exclude)
-    cache = _open_cache(settings, options)
-    workers = Workers(options.jobs, options.parallel_min)
-    try:
+    with _session(settings, options or RunOptions()) as (inventory, cache, workers):
         all_findings, checked, skipped = _findings(settings, selection, inventory, cache, workers)
         inventory.skipped = list(skipped)
         findings = resolve_findings(
             [f for f in all_findings if is_selected(f.path, selection)], settings.root, workers
         )
-    finally:
-        workers.close()
-        if cache:
-            cache.close()
-    reported = sum(1 for path in checked if is_selected(path, selection))
-    levels = settings.rule_levels
-    findings = [replace(f, severity=levels[f.rule]) if levels.get(f.rule) else f for f in findings]
-    findings.sort(key=sort_key)
-    return CheckResult(findings, inventory, reported)
+        reported = sum(1 for path in checked if is_selected(path, selection))
+        levels = settings.rule_levels
+        findings = [
+            replace(f, severity=levels[f.rule]) if levels.get(f.rule) else f for f in findings
+        ]
+        findings.sort(key=sort_key)
+        return CheckResult(findings, inventory, reported)
+
+
+# A PATH run over at most this share of the inputs loads only what its files need
+# (`cilint.subtree`); a larger one loads everything, which is then cheaper.
+_SUBTREE_SHARE = 0.2
 
 
 Run = tuple[list[Finding], list[str], list[tuple[str, str]]]  # findings, checked, skipped
@@ -123,12 +129,9 @@ def _findings(
     """Every finding of the tree (resolved, and stored as the whole run), or for a PATH run
     at least those located in its files; with the files checked and skipped."""
     keys = file_keys(settings, inventory, cache)
-    complete = keys.complete
-    if (
-        cache
-        and complete
-        and (stored := _stored_run(cache, run_key(salt(settings), keys.keys.items())))
-    ):
+    complete = keys.complete  # every key known from the stats: the run's key is known now
+    run = run_key(salt(settings), keys.keys.items()) if complete else ""
+    if cache and complete and (stored := _stored_run(cache, run)):
         return stored  # nothing changed: no result is loaded
     selected = [f.path for f in inventory.files if is_selected(f.path, selection)]
     partial = (
@@ -137,9 +140,10 @@ def _findings(
         and len(selected) <= _SUBTREE_SHARE * len(inventory.files)
     )
     results = analyse_inputs(settings, inventory, workers, cache, keys, load_all=not partial)
-    run = run_key(salt(settings), keys.keys.items())
-    if cache and not complete and (stored := _stored_run(cache, run)):
-        return stored  # files were touched, their bytes did not change
+    if not complete:
+        run = run_key(salt(settings), keys.keys.items())
+        if cache and (stored := _stored_run(cache, run)):
+            return stored  # files were touched, their bytes did not change
     if partial:
         tree = _partial_tree(settings, inventory, cache, keys, results, selected)  # type: ignore[arg-type]
         if tree is not None:
@@ -190,12 +194,13 @@ def _gatherer(
     keys: FileKeys,
     fresh: dict[str, FileResult],
 ) -> subtree.Gatherer:
-    disabled, registries = _disabled(settings), settings.policy.registries
+    job = _job(settings, None)  # a result the cache lost is analysed here, not stored
 
     def analyse_now(items: list[InputFile]) -> dict[str, FileResult]:
         return {
-            item.path: analyze(item, (settings.root / item.path).read_bytes(), disabled, registries)
-            for item in items
+            outcome.path: pickle.loads(outcome.blob)
+            for outcome in analyse_batch(job, items)
+            if not outcome.error
         }
 
     return subtree.Gatherer(cache, inventory.files, keys.keys, fresh, analyse_now)
@@ -255,22 +260,10 @@ def load_tree(
 ) -> LoadedTree:
     """The analysed tree and its graph (for explain, graph, --fix); `rules=False` skips the
     cross-file rules when only the graph is wanted."""
-    with _without_gc():
-        return _load_tree(settings, options or RunOptions(), rules)
-
-
-def _load_tree(settings: Settings, options: RunOptions, rules: bool) -> LoadedTree:
-    inventory = discover(settings.root, settings.layout, settings.exclude)
-    cache = _open_cache(settings, options)
-    workers = Workers(options.jobs, options.parallel_min)
-    try:
+    with _session(settings, options or RunOptions()) as (inventory, cache, workers):
         keys = file_keys(settings, inventory, cache)
         results = analyse_inputs(settings, inventory, workers, cache, keys)
-    finally:
-        workers.close()
-        if cache:
-            cache.close()
-    return build_tree(settings, inventory, results, rules)
+        return build_tree(settings, inventory, results, rules)
 
 
 def load_tag_tree(
@@ -282,25 +275,16 @@ def load_tag_tree(
     options = options or RunOptions()
     if options.cache_dir is None:
         return load_tree(settings, options, rules=False)
-    with _without_gc():
-        inventory = discover(settings.root, settings.layout, settings.exclude)
-        cache = _open_cache(settings, options)
-        workers = Workers(options.jobs, options.parallel_min)
-        try:
-            keys = file_keys(settings, inventory, cache)
-            fresh = analyse_inputs(settings, inventory, workers, cache, keys, load_all=False)
-            if cache is None:  # the cache could not be opened
-                return build_tree(settings, inventory, fresh, rules=False)
-            gatherer = _gatherer(settings, inventory, cache, keys, fresh)
-            shown = None if all_importers else subtree.SHOWN_IMPORTERS
-            importers = subtree.for_tag(gatherer, ist, shown)
-            tree = _gathered_tree(settings, inventory, gatherer, tag=ist)
-            tree.stream_importers = importers
-            return tree
-        finally:
-            workers.close()
-            if cache:
-                cache.close()
+    with _session(settings, options) as (inventory, cache, workers):
+        keys = file_keys(settings, inventory, cache)
+        fresh = analyse_inputs(settings, inventory, workers, cache, keys, load_all=False)
+        assert cache is not None  # a cache directory was given
+        gatherer = _gatherer(settings, inventory, cache, keys, fresh)
+        shown = None if all_importers else subtree.SHOWN_IMPORTERS
+        importers = subtree.for_tag(gatherer, ist, shown)
+        tree = _gathered_tree(settings, inventory, gatherer, tag=ist)
+        tree.stream_importers = importers
+        return tree
 
 
 _FILES_PER_TASK = 32
@@ -381,6 +365,16 @@ def file_keys(settings: Settings, inventory: Inventory, cache: ResultCache | Non
     return FileKeys(keys, stats, recorded)
 
 
+def _job(settings: Settings, cache: ResultCache | None) -> Job:
+    return Job(
+        str(settings.root),
+        salt(settings),
+        _disabled(settings),
+        settings.policy.registries,
+        cache.directory if cache else None,
+    )
+
+
 def analyse_inputs(
     settings: Settings,
     inventory: Inventory,
@@ -406,13 +400,7 @@ def analyse_inputs(
     else:
         stats, known = keys.stats, keys.keys
         todo = [item for item in inventory.files if item.path in stats and item.path not in known]
-    job = Job(
-        str(settings.root),
-        salt(settings),
-        _disabled(settings),
-        settings.policy.registries,
-        cache.directory if cache else None,
-    )
+    job = _job(settings, cache)
     fresh: dict[str, tuple[bytes, frozenset[str]]] = {}
     changed: dict[str, tuple[int, int, str]] = {}
     for batch in workers.map(analyse_batch, job, batches(todo), len(todo)):
