@@ -23,6 +23,7 @@ from cilint.facts.model import Consumer, FileFacts, StepItem, StepPhases
 PATTERNS = "*patterns:"
 SUPPLEMENTAL = "*supplemental"
 SKIPPED = "*skipped"
+USED = "u:"
 
 
 def produced(ist: str) -> str:
@@ -42,7 +43,12 @@ def defined(kind: str, name: str) -> str:
 
 
 def used(kind: str, name: str) -> str:
-    return f"u:{kind}:{name}"
+    return f"{USED}{kind}:{name}"
+
+
+def definition_of(use: str) -> str:
+    """`d:<kind>:<name>` for `u:<kind>:<name>`: the element a use resolves to."""
+    return "d:" + use.removeprefix("u:")
 
 
 def mentions(facts: FileFacts, skipped: bool = False) -> frozenset[str]:

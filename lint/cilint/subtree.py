@@ -35,9 +35,13 @@ from cilint.mentions import (
     PATTERNS,
     SKIPPED,
     SUPPLEMENTAL,
+    USED,
     consumed,
+    defined,
+    definition_of,
     mentions,
     produced,
+    used,
     whole_stream,
 )
 from cilint.tags import parse_ist
@@ -129,7 +133,7 @@ class Gatherer:
         frontier = [r for r in results if r.kind in STEP_REGISTRY_KINDS]
         while frontier:
             names = {
-                f"u:{element.kind}:{element.name}"
+                used(element.kind, element.name)
                 for result in frontier
                 for element in result.facts.registry
             }
@@ -147,7 +151,7 @@ class Gatherer:
                 self._down_done.add(path)
                 result = self.loaded[path]
                 names |= {
-                    "d:" + name[2:] for name in mentions(result.facts) if name.startswith("u:")
+                    definition_of(name) for name in mentions(result.facts) if name.startswith(USED)
                 }
             self.load(self.mentioning(names))
 
@@ -162,7 +166,7 @@ class Gatherer:
     def registry_kinds(self, kinds: Iterable[str]) -> None:
         """Every element of these kinds ("did you mean" among the registry's names)."""
         for kind in sorted(set(kinds)):
-            self.load(self.with_prefix(f"d:{kind}:"))
+            self.load(self.with_prefix(defined(kind, "")))
         self.down()
 
 
