@@ -47,7 +47,10 @@ RULE = RuleSpec(
     code="R001",
     name="unresolved-step",
     severity=Severity.ERROR,
-    summary="A test or chain uses a ref, chain, workflow or observer missing from the registry.",
+    summary=(
+        "A test or chain uses a ref, chain, workflow or observer missing from the registry, or "
+        "a chain includes itself."
+    ),
 )
 
 
