@@ -11,6 +11,7 @@ import pickle
 import random
 
 import pytest
+from msgspec.structs import replace
 
 from cilint.facts.model import Consumer, Location, RegistryElement, StepItem, StepPhases
 from cilint.facts.model import TestUsage as Usage
@@ -34,7 +35,7 @@ def reference_resolve(usages, registry):  # noqa: ANN001, ANN201, C901
         for item in items:
             if item.kind == "literal":
                 for consumer in item.consumes:
-                    yield consumer._replace(via=via), item.observers
+                    yield replace(consumer, via=via), item.observers
                 if not item.consumes:
                     yield None, item.observers
             elif item.kind == "ref":
@@ -43,7 +44,7 @@ def reference_resolve(usages, registry):  # noqa: ANN001, ANN201, C901
                     note("ref", item.name, item.location, via)
                     continue
                 for consumer in element.consumes:
-                    yield consumer._replace(via=f"{via} → ref {item.name}"), element.observers
+                    yield replace(consumer, via=f"{via} → ref {item.name}"), element.observers
                 if not element.consumes:
                     yield None, element.observers
             else:
@@ -90,14 +91,14 @@ def reference_resolve(usages, registry):  # noqa: ANN001, ANN201, C901
                 missing(kind, name, where, via + suffix)
             for consumer, asked in found:
                 if consumer is not None:
-                    consumers.append(consumer._replace(via=via + consumer.via))
+                    consumers.append(replace(consumer, via=via + consumer.via))
                 observers |= set(asked)
         for name in sorted(observers - disabled):
             element = registry.get("observer", name)
             if element is None:
                 missing("observer", name, named_at.get(name, usage.location), user)
                 continue
-            consumers.extend(c._replace(via=f"{user} → observer {name}") for c in element.consumes)
+            consumers.extend(replace(c, via=f"{user} → observer {name}") for c in element.consumes)
     return consumers, unresolved
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import cache
+
+import msgspec
 
 from cilint.context import Document, FileContext
 from cilint.discover import InputFile
@@ -35,13 +37,15 @@ _MANIFEST_KINDS_RE = re.compile(
 _SYMLINK_STUB_RE = re.compile(rb"^[\w.@+-]+(?:/[\w.@+-]+)*\.ya?ml$")
 
 
-@dataclass(frozen=True)
-class FileResult:
+class FileResult(msgspec.Struct, frozen=True, array_like=True):
+    """What the per-file stage gives of one file; stored and shipped as `cilint.records`
+    encodes it."""
+
     path: str
     kind: Kind
-    findings: tuple[Finding, ...]
+    findings: tuple[Finding, ...]  # all resolved (no `place`)
     skipped: str | None = None  # why the file was not checked, when it was not
-    facts: FileFacts = field(default_factory=FileFacts)
+    facts: FileFacts = msgspec.field(default_factory=FileFacts)
 
 
 @cache

@@ -27,8 +27,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
 
+from cilint.analyze import FileResult
+from cilint.records import RecordError, decode
+
 T = TypeVar("T")
-FORMAT = 3
+FORMAT = 4  # 4: results are MessagePack records (cilint.records), no longer pickles
 FILE_NAME = f"cache-v{FORMAT}.sqlite3"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value BLOB NOT NULL);
@@ -133,7 +136,7 @@ class ResultCache:
         return stats if isinstance(stats, dict) else {}
 
     def blobs(self, keys: list[str]) -> dict[str, bytes]:
-        """key → the stored (pickled) result, for the keys the cache holds."""
+        """key → the stored (encoded) result, for the keys the cache holds."""
         found: dict[str, bytes] = {}
 
         def read(db: sqlite3.Connection) -> dict[str, bytes]:
@@ -147,13 +150,13 @@ class ResultCache:
 
         return self._safely(read, found)
 
-    def results(self, keys: list[str]) -> dict[str, object]:
-        """key → the stored result, unpickled; a corrupt entry is a miss."""
-        found: dict[str, object] = {}
+    def results(self, keys: list[str]) -> dict[str, FileResult]:
+        """key → the stored result, decoded; an entry that does not decode is a miss."""
+        found: dict[str, FileResult] = {}
         for key, blob in self.blobs(keys).items():
             try:
-                found[key] = pickle.loads(blob)
-            except Exception:  # noqa: BLE001 - a corrupt entry is a miss
+                found[key] = decode(blob)
+            except RecordError:
                 continue
         return found
 
@@ -163,7 +166,7 @@ class ResultCache:
         stats: dict[str, tuple[int, int, str]],
         vanished: Iterable[str] = (),
     ) -> None:
-        """Store pickled results with the names they mention (key → (blob, names)), record the
+        """Store encoded results with the names they mention (key → (blob, names)), record the
         stat of new or changed files and forget the stats of files that are gone; one
         transaction."""
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import os
-import pickle
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -20,6 +19,7 @@ from cilint.findings import Finding, Severity, sort_key
 from cilint.graph import UNPRODUCED, TagGraph
 from cilint.kinds import Kind
 from cilint.positions import Positions
+from cilint.records import decode
 from cilint.settings import Settings, cache_salt
 from cilint.tree import TreeContext
 from cilint.workers import Job, Workers, analyse_batch, batches, locate_batch
@@ -198,7 +198,7 @@ def _gatherer(
 
     def analyse_now(items: list[InputFile]) -> dict[str, FileResult]:
         return {
-            outcome.path: pickle.loads(outcome.blob)
+            outcome.path: decode(outcome.blob)
             for outcome in analyse_batch(job, items)
             if not outcome.error
         }
@@ -393,7 +393,7 @@ def analyse_inputs(
             if item.path not in keys.stats:
                 continue
             cached = found.get(keys.keys.get(item.path, ""))
-            if isinstance(cached, FileResult) and cached.path == item.path:
+            if cached is not None and cached.path == item.path:
                 results[item.path] = cached
             else:
                 todo.append(item)
@@ -409,7 +409,7 @@ def analyse_inputs(
                 inventory.skipped.append((outcome.path, outcome.error))
                 keys.stats.pop(outcome.path, None)
                 continue
-            results[outcome.path] = pickle.loads(outcome.blob)
+            results[outcome.path] = decode(outcome.blob)
             keys.keys[outcome.path] = outcome.key
             changed[outcome.path] = (*keys.stats[outcome.path], outcome.key)
             if outcome.fresh:

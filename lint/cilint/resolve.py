@@ -23,6 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from msgspec.structs import replace
+
 from cilint.facts.model import (
     Consumer,
     Location,
@@ -104,13 +106,13 @@ def resolve(
             for kind, name, where, suffix in expansion.gaps:
                 missing(kind, name, where, via + suffix)
             for suffix, consumer in expansion.steps:
-                consumers.append(consumer._replace(via=via + suffix))
+                consumers.append(replace(consumer, via=via + suffix))
         for name, element, named_at in plan.observers:
             if element is None:
                 missing("observer", name, usage.location if named_at is None else named_at, user)
             else:
                 consumers.extend(
-                    c._replace(via=f"{user} → observer {name}") for c in element.consumes
+                    replace(c, via=f"{user} → observer {name}") for c in element.consumes
                 )
     return consumers, unresolved
 

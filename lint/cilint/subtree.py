@@ -86,7 +86,7 @@ class Gatherer:
         missing = []
         for path in from_cache:
             result = stored.get(self.keys[path])
-            if isinstance(result, FileResult) and result.path == path:
+            if result is not None and result.path == path:
                 new[path] = result
             else:
                 missing.append(self.files[path])

@@ -6,9 +6,9 @@ files, collects results and builds the graph:
 - read the file, hash it into its cache key (`cilint.cache.file_key`),
 - look the key up in the cache (a file whose stat changed but whose bytes did not, e.g. after
   a `git checkout`, is not analysed again),
-- analyse it and pickle the result once: the same bytes travel back to the main process and go
-  into the cache, so the main process never pickles a result (measured at 30,000 configs:
-  pickling and storing in the main process took 1.4 s, reading and hashing 0.5 s).
+- analyse it and encode the result once (`cilint.records`): the same bytes travel back to the
+  main process and go into the cache, so the main process never encodes a result (measured at
+  30,000 configs: pickling and storing in the main process took 1.4 s, reading and hashing 0.5 s).
 
 A worker opens its own connection to the cache (SQLite connections must not cross a fork).
 The pool is created on first use and shared by both stages of a run.
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import pickle
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from cilint.discover import InputFile
 from cilint.facts.model import Location
 from cilint.mentions import mentions
 from cilint.positions import Positions
+from cilint.records import encode
 from cilint.tags import Registries
 
 T = TypeVar("T")
@@ -54,7 +54,7 @@ class Outcome(NamedTuple):
 
     path: str
     key: str  # "" when the file could not be read
-    blob: bytes  # the pickled FileResult
+    blob: bytes  # the encoded FileResult (`cilint.records`)
     fresh: bool  # analysed now (so the cache does not hold it yet)
     error: str | None = None  # why the file could not be read
     names: frozenset[str] = frozenset()  # what a fresh result mentions (`cilint.mentions`)
@@ -94,7 +94,7 @@ def analyse_batch(job: Job, batch: list[InputFile]) -> list[Outcome]:
             outcomes.append(Outcome(item.path, key, blob, False))
             continue
         result = analyze(item, content, job.disabled, job.registries)
-        blob = pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
+        blob = encode(result)
         names = mentions(result.facts, skipped=result.skipped is not None)
         outcomes.append(Outcome(item.path, key, blob, True, names=names))
     return outcomes
