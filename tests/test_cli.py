@@ -224,3 +224,37 @@ def test_readme_shows_the_real_explain_output() -> None:
     )
     assert run.returncode == 1
     assert shown == run.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "--root", str(EXAMPLES), "--format", "json"],  # more than a buffer
+        ["rule", "numeric-string"],  # less: written only by the last flush
+    ],
+)
+def test_output_cut_short_by_a_closed_pipe_ends_quietly(args: list[str]) -> None:
+    """`cilint check | head -1`: the command ends without a traceback (it exits through
+    `cilint.cli.run`, which flushes before leaving). The reader is gone before anything is
+    written, so every write meets a closed pipe."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cilint", *args],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    assert process.wait() != 0
+    assert stderr == ""  # no traceback, no "internal error", no "Exception ignored"
+
+
+def test_a_run_in_process_keeps_nothing_after_it_returns() -> None:
+    """Only a process that exits right after (`cilint.cli.run`) keeps a run's objects."""
+    from cilint import engine
+    from cilint.cli import main
+
+    assert main(["check", "--root", str(EXAMPLES), "--no-cache", "--format", "json"]) == 1
+    assert engine._KEPT == []

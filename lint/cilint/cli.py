@@ -7,6 +7,8 @@ internal error (one line on stderr; a traceback only with --debug).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import dataclasses
 import gc
 import os
 import subprocess
@@ -173,7 +175,8 @@ def _command_check(args: argparse.Namespace) -> int:
     if args.diff and not args.fix:
         raise CilintError("--diff goes with --fix")
     if args.fix:
-        changed = _fix(settings, selection, args.diff, _run_options(args))
+        fix_options = dataclasses.replace(_run_options(args), exits_after=False)  # a run follows
+        changed = _fix(settings, selection, args.diff, fix_options)
         if args.diff:
             return EXIT_FINDINGS if changed else EXIT_OK
     result = run_check(settings, selection, _run_options(args))
@@ -222,7 +225,8 @@ def _run_options(args: argparse.Namespace) -> RunOptions:
 
     if args.jobs < 0:
         raise CilintError("--jobs must be 0 (one per core) or more")
-    return RunOptions(jobs=args.jobs, cache_dir=None if args.no_cache else _cache_dir(args))
+    cache_dir = None if args.no_cache else _cache_dir(args)
+    return RunOptions(jobs=args.jobs, cache_dir=cache_dir, exits_after=args.exits_after)
 
 
 def _command_cache(args: argparse.Namespace) -> int:
@@ -328,12 +332,28 @@ def _command_rule(name: str) -> int:
     return EXIT_OK
 
 
-def main(argv: list[str] | None = None) -> int:
+def run() -> None:
+    """The `cilint` command: `main`, then the process ends without freeing what the run built
+    one object at a time (the interpreter's teardown and the run's own frees took ~0.3 s at
+    30,000 configs). Output is flushed first; files and the cache are closed by then."""
+    code = main(exits_after=True)
+    try:
+        sys.stdout.flush()
+    except OSError:  # a closed pipe: the output is lost either way
+        code = code or EXIT_ERROR
+    with contextlib.suppress(OSError):
+        sys.stderr.flush()
+    os._exit(code)
+
+
+def main(argv: list[str] | None = None, exits_after: bool = False) -> int:
+    """`exits_after`: the process ends right after (`run`), so a run may keep its objects."""
     # A run is short and frees almost nothing; the cyclic collector would only rescan the
     # millions of objects it builds (see cilint.engine._without_gc).
     gc.disable()
     parser = _build_parser()
     args = parser.parse_args(argv)
+    args.exits_after = exits_after
     debug = args.debug
     try:
         if args.command == "check":
