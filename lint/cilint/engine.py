@@ -22,7 +22,7 @@ from cilint.positions import Positions
 from cilint.records import decode
 from cilint.settings import Settings, cache_salt
 from cilint.tree import TreeContext
-from cilint.workers import Job, Workers, analyse_batch, batches, locate_batch
+from cilint.workers import Fresh, Job, Workers, analyse_batch, batches, locate_batch
 from cilint.workers import store as workers_store
 
 
@@ -415,7 +415,7 @@ def analyse_inputs(
         stats, known = keys.stats, keys.keys
         todo = [item for item in inventory.files if item.path in stats and item.path not in known]
     job = _job(settings, cache)
-    fresh: dict[str, tuple[bytes, frozenset[str]]] = {}
+    fresh = Fresh()
     changed: dict[str, tuple[int, int, str]] = {}
     for batch in workers.map(analyse_batch, job, batches(todo), len(todo)):
         for outcome in batch:
@@ -427,7 +427,7 @@ def analyse_inputs(
             keys.keys[outcome.path] = outcome.key
             changed[outcome.path] = (*keys.stats[outcome.path], outcome.key)
             if outcome.fresh:
-                fresh[outcome.key] = (outcome.blob, outcome.names)
+                fresh.add(outcome.key, outcome.blob, outcome.names)
     vanished = [path for path in keys.recorded if path not in keys.stats]
     if cache and (fresh or changed or vanished):
         workers.background(workers_store, job, fresh, changed, vanished)

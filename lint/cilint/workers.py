@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
+import msgspec
+
 from cilint.analyze import analyze, warm_up
 from cilint.cache import ResultCache, file_key
 from cilint.discover import InputFile
@@ -57,7 +59,61 @@ class Outcome(NamedTuple):
     blob: bytes  # the encoded FileResult (`cilint.records`)
     fresh: bool  # analysed now (so the cache does not hold it yet)
     error: str | None = None  # why the file could not be read
-    names: frozenset[str] = frozenset()  # what a fresh result mentions (`cilint.mentions`)
+    names: bytes = b""  # what a fresh result mentions (`cilint.mentions`), as `_NAMES` encodes
+
+
+_NAMES = msgspec.msgpack.Encoder()
+_NAMES_DECODER = msgspec.msgpack.Decoder(list[str])
+
+
+class Fresh:
+    """The results analysed in a run, on their way to the cache (`store`).
+
+    It pickles as two joined buffers with their ends: one pickle of a few big objects instead
+    of 35,000 small ones (measured at 30,000 configs: 0.05 s each way instead of 0.15 s, on
+    the way from the main process to the worker that stores them)."""
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self._blobs: list[bytes] = []
+        self._names: list[bytes] = []
+
+    def add(self, key: str, blob: bytes, names: bytes) -> None:
+        self.keys.append(key)
+        self._blobs.append(blob)
+        self._names.append(names)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def by_key(self) -> dict[str, tuple[bytes, list[str]]]:
+        """key → (encoded result, the names it mentions), as `ResultCache.store` takes them."""
+        decode_names = _NAMES_DECODER.decode
+        return {
+            key: (blob, decode_names(names))
+            for key, blob, names in zip(self.keys, self._blobs, self._names, strict=True)
+        }
+
+    def __getstate__(self) -> tuple[list[str], bytes, list[int], bytes, list[int]]:
+        return (self.keys, *_joined(self._blobs), *_joined(self._names))
+
+    def __setstate__(self, state: tuple[list[str], bytes, list[int], bytes, list[int]]) -> None:
+        self.keys, blobs, blob_ends, names, name_ends = state
+        self._blobs = _split(blobs, blob_ends)
+        self._names = _split(names, name_ends)
+
+
+def _joined(parts: list[bytes]) -> tuple[bytes, list[int]]:
+    ends, end = [], 0
+    for part in parts:
+        end += len(part)
+        ends.append(end)
+    return b"".join(parts), ends
+
+
+def _split(joined: bytes, ends: list[int]) -> list[bytes]:
+    starts = [0, *ends]  # one more than the ends: the last start is no part's
+    return [joined[start:end] for start, end in zip(starts, ends, strict=False)]
 
 
 # Per process, opened on first use; a pool forks only from a process that holds none.
@@ -96,13 +152,13 @@ def analyse_batch(job: Job, batch: list[InputFile]) -> list[Outcome]:
         result = analyze(item, content, job.disabled, job.registries)
         blob = encode(result)
         names = mentions(result.facts, skipped=result.skipped is not None)
-        outcomes.append(Outcome(item.path, key, blob, True, names=names))
+        outcomes.append(Outcome(item.path, key, blob, True, names=_NAMES.encode(list(names))))
     return outcomes
 
 
 def store(
     job: Job,
-    blobs: dict[str, tuple[bytes, frozenset[str]]],
+    fresh: Fresh,
     stats: dict[str, tuple[int, int, str]],
     vanished: list[str],
 ) -> int:
@@ -112,7 +168,7 @@ def store(
     cache = _worker_cache(job)
     if cache is None:
         return 0
-    cache.store(blobs, stats, vanished)
+    cache.store(fresh.by_key(), stats, vanished)
     return cache.failures
 
 
