@@ -18,8 +18,11 @@ class Positions:
     # Node trees are big: keep only the most recent files (callers resolve in path order).
     KEEP = 128
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, parsed: bool = False) -> None:
+        """`parsed`: the files asked about were parsed by this run (their places come from
+        their facts), which spares a second check that they parse (`SourceMap`)."""
         self.root = root
+        self.parsed = parsed
         self._maps: OrderedDict[str, SourceMap] = OrderedDict()
 
     def resolve(self, location: Location) -> Location:
@@ -31,7 +34,7 @@ class Positions:
                 content = (self.root / location.path).read_bytes()
             except OSError:
                 content = b""
-            source = self._maps[location.path] = SourceMap(content=content)
+            source = self._maps[location.path] = SourceMap(content=content, parses=self.parsed)
             if len(self._maps) > self.KEEP:
                 self._maps.popitem(last=False)
         else:

@@ -173,8 +173,9 @@ def store(
 
 
 def locate_batch(root: str, locations: list[Location]) -> list[Location]:
-    """Resolve each location to its line and column (callers group them by file)."""
-    positions = Positions(Path(root))
+    """Resolve each location to its line and column (callers group them by file): the places
+    of a run's findings, which come from the facts of files the run parsed."""
+    positions = Positions(Path(root), parsed=True)
     return [positions.resolve(location) for location in locations]
 
 
