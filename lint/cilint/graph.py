@@ -16,7 +16,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from cilint.facts.model import (
@@ -68,6 +68,7 @@ class TagGraph:
         self._exact: dict[str, list[int]] = defaultdict(list)  # tag → its exact producers
         self._patterns: dict[str, list[int]] = defaultdict(list)  # namespace → pattern producers
         self._matched: dict[str, list[int]] = {}  # tag → pattern producers (linked lazily)
+        self._compiled: dict[str, list[tuple[int, Callable, Callable | None]]] = {}
         self._tag_consumers: dict[str, list[int]] = defaultdict(list)
         self._stream_consumers: dict[str, list[int]] = defaultdict(list)
         self._tags: set[str] = set()  # every tag node
@@ -125,15 +126,29 @@ class TagGraph:
             linked = self._matched[ist] = []
             tag = parse_ist(ist)
             if tag is not None:
-                for index in self._patterns.get(tag.namespace, ()):
-                    pattern = self.producers[index].pattern
-                    if pattern is not None and pattern.matches(tag.namespace, tag.name, tag.tag):
+                for index, name_matches, tag_matches in self._compiled_patterns(tag.namespace):
+                    if name_matches(tag.name) and (
+                        tag_matches is None or tag.tag is None or tag_matches(tag.tag)
+                    ):
                         linked.append(index)
                 if linked:
                     self._tag_node(ist)
         return linked
 
-    # -- queries -----------------------------------------------------------------------------
+    def _compiled_patterns(self, namespace: str) -> list[tuple[int, Callable, Callable | None]]:
+        """The namespace's pattern producers as (index, name search, tag search or None): what
+        `TagPattern.matches` does, without its lookups (~360,000 tests at 30,000 configs)."""
+        compiled = self._compiled.get(namespace)
+        if compiled is None:
+            compiled = self._compiled[namespace] = []
+            for index in self._patterns.get(namespace, ()):
+                pattern = self.producers[index].pattern
+                if pattern is not None:  # `_patterns` holds pattern producers only
+                    tag_rx = re.compile(pattern.tag_regex) if pattern.tag_regex else None
+                    compiled.append(
+                        (index, re.compile(pattern.name_regex).search, tag_rx and tag_rx.search)
+                    )
+        return compiled
 
     # -- queries -----------------------------------------------------------------------------
 

@@ -7,10 +7,12 @@ plain block-style YAML, and composes libyaml nodes otherwise.
 
 from __future__ import annotations
 
+import os
 from collections import OrderedDict
 from pathlib import Path
 
 from cilint.facts.model import Location
+from cilint.filebytes import read_bytes
 from cilint.load import SourceMap
 
 
@@ -31,7 +33,7 @@ class Positions:
         source = self._maps.get(location.path)
         if source is None:
             try:
-                content = (self.root / location.path).read_bytes()
+                content = read_bytes(os.path.join(self.root, location.path))
             except OSError:
                 content = b""
             source = self._maps[location.path] = SourceMap(content=content, parses=self.parsed)

@@ -30,6 +30,7 @@ from cilint.analyze import analyze, warm_up
 from cilint.cache import ResultCache, file_key
 from cilint.discover import InputFile
 from cilint.facts.model import Location
+from cilint.filebytes import read_bytes
 from cilint.mentions import mentions
 from cilint.positions import Positions
 from cilint.records import encode
@@ -136,8 +137,7 @@ def analyse_batch(job: Job, batch: list[InputFile]) -> list[Outcome]:
     read: list[tuple[InputFile, str, bytes]] = []
     for item in batch:
         try:
-            with open(os.path.join(job.root, item.path), "rb") as handle:
-                content = handle.read()
+            content = read_bytes(os.path.join(job.root, item.path))
         except OSError as err:
             outcomes.append(Outcome(item.path, "", b"", False, f"cannot read: {err.strerror}"))
             continue
