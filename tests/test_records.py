@@ -11,8 +11,9 @@ from cilint.analyze import FileResult, analyze
 from cilint.cache import ResultCache
 from cilint.discover import discover
 from cilint.facts.model import Consumer, FileFacts, Location
+from cilint.findings import Finding, Severity
 from cilint.kinds import Kind
-from cilint.records import RecordError, decode, encode
+from cilint.records import RecordError, StoredRun, decode, decode_run, encode, encode_run
 from cilint.settings import load_settings
 from conftest import CORPUS_RELEASE, REPO, needs_shared
 
@@ -80,4 +81,18 @@ def test_the_cache_misses_an_entry_that_does_not_decode(tmp_path: Path) -> None:
     good = FileResult("a.yaml", Kind.CI_OPERATOR_CONFIG, ())
     cache.store({"good": (encode(good), ()), "bad": (b"\x00garbage", ())}, {})
     assert cache.results(["good", "bad"]) == {"good": good}
+    cache.close()
+
+
+def test_a_stored_run_comes_back_and_a_damaged_one_is_a_miss(tmp_path: Path) -> None:
+    finding = Finding("a.yaml", 3, 5, "T002", "conditional-tag", Severity.INFO, "m", tag="a/b:c")
+    run = StoredRun([finding], ["a.yaml"], [("b.yaml", "why")])
+    back = decode_run(encode_run(run))
+    assert back == run and type(back.findings[0].severity) is Severity
+    cache = ResultCache(tmp_path / "cache", tmp_path, "salt")
+    cache.store_run("k", run)
+    assert cache.run("k") == run
+    cache.store_run("k", run)
+    cache._db.execute("UPDATE runs SET value = ?", (b"\x00garbage",))  # type: ignore[union-attr]
+    assert cache.run("k") is None
     cache.close()

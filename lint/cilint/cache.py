@@ -28,10 +28,10 @@ from pathlib import Path
 from typing import TypeVar
 
 from cilint.analyze import FileResult
-from cilint.records import RecordError, decode
+from cilint.records import RecordError, StoredRun, decode, decode_run, encode_run
 
 T = TypeVar("T")
-FORMAT = 4  # 4: results are MessagePack records (cilint.records), no longer pickles
+FORMAT = 4  # 4: results and runs are MessagePack records (cilint.records), no longer pickles
 FILE_NAME = f"cache-v{FORMAT}.sqlite3"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value BLOB NOT NULL);
@@ -240,19 +240,20 @@ class ResultCache:
 
         return self._safely(read, found)
 
-    def run(self, key: str) -> object | None:
+    def run(self, key: str) -> StoredRun | None:
+        """The findings of the whole run under `key`; one that does not decode is a miss."""
         row = self._safely(
             lambda db: db.execute("SELECT value FROM runs WHERE key = ?", (key,)).fetchone(), None
         )
         if row is None:
             return None
         try:
-            return pickle.loads(row[0])
-        except Exception:  # noqa: BLE001 - a corrupt entry is a miss
+            return decode_run(row[0])
+        except RecordError:
             return None
 
-    def store_run(self, key: str, value: object) -> None:
-        blob = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+    def store_run(self, key: str, value: StoredRun) -> None:
+        blob = encode_run(value)
 
         def write(db: sqlite3.Connection) -> None:
             db.execute("BEGIN IMMEDIATE")
