@@ -11,6 +11,8 @@ from another version, or damaged ones, are refused (`RecordError`) instead of ha
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import msgspec
 
 from cilint.analyze import FileResult
@@ -28,10 +30,11 @@ class StoredRun(msgspec.Struct, frozen=True, array_like=True):
 _ENCODER = msgspec.msgpack.Encoder()
 _DECODER = msgspec.msgpack.Decoder(FileResult)
 _RUN_DECODER = msgspec.msgpack.Decoder(StoredRun)
+T = TypeVar("T")
 
 
 class RecordError(ValueError):
-    """Bytes that are not an encoded `FileResult` of this version."""
+    """Bytes that are not an encoded record (`FileResult`, `StoredRun`) of this version."""
 
 
 def encode(result: FileResult) -> bytes:
@@ -39,10 +42,7 @@ def encode(result: FileResult) -> bytes:
 
 
 def decode(blob: bytes) -> FileResult:
-    try:
-        return _DECODER.decode(blob)
-    except (msgspec.DecodeError, msgspec.ValidationError) as err:
-        raise RecordError(str(err)) from None
+    return _decoded(_DECODER, blob)
 
 
 def encode_run(run: StoredRun) -> bytes:
@@ -52,7 +52,11 @@ def encode_run(run: StoredRun) -> bytes:
 
 
 def decode_run(blob: bytes) -> StoredRun:
+    return _decoded(_RUN_DECODER, blob)
+
+
+def _decoded(decoder: msgspec.msgpack.Decoder[T], blob: bytes) -> T:
     try:
-        return _RUN_DECODER.decode(blob)
+        return decoder.decode(blob)
     except (msgspec.DecodeError, msgspec.ValidationError) as err:
         raise RecordError(str(err)) from None
