@@ -7,7 +7,9 @@ then times, best of 5 rounds, per file:
   pickle-nt   pickle of the same results with every record as a NamedTuple (the records before
               cilint.records: pickle calls back into Python for each NamedTuple)
   pickle      pickle of the results as they are (msgspec Structs)
-  msgpack     cilint.records.encode / decode (what the workers and the cache use)
+  msgpack     msgspec's MessagePack alone
+  records     cilint.records.encode / decode: MessagePack, LZ4-compressed (what the workers
+              and the cache use)
 and prints µs per file each way, bytes per file, and each ratio against `pickle-nt`.
 """
 
@@ -22,12 +24,14 @@ from collections import namedtuple
 import msgspec
 
 from bench_scale import tree  # the generated tree, cached under bench/out/
-from cilint.analyze import analyze
+from cilint.analyze import FileResult, analyze
 from cilint.discover import discover
 from cilint.records import decode, encode
 from cilint.settings import load_settings
 
 _TWINS: dict[type, type] = {}
+_MSGPACK = msgspec.msgpack.Encoder()
+_MSGPACK_DECODER = msgspec.msgpack.Decoder(FileResult)
 
 
 def _twin(cls: type) -> type:
@@ -77,7 +81,8 @@ def main() -> int:
     for name, items, dump, load in (
         ("pickle-nt", twins, lambda r: pickle.dumps(r, pickle.HIGHEST_PROTOCOL), pickle.loads),
         ("pickle", results, lambda r: pickle.dumps(r, pickle.HIGHEST_PROTOCOL), pickle.loads),
-        ("msgpack", results, encode, decode),
+        ("msgpack", results, _MSGPACK.encode, _MSGPACK_DECODER.decode),
+        ("records", results, encode, decode),
     ):
         blobs = [dump(r) for r in items]
         assert [load(b) for b in blobs] == items, name  # the round trip is exact

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import lz4.block
 import pytest
 
 from cilint.analyze import FileResult, analyze
@@ -67,8 +68,10 @@ def test_places_and_skips_decode_as_they_were() -> None:
         b"",
         b"\x00garbage",
         encode(FileResult("a.yaml", Kind.CI_OPERATOR_CONFIG, ()))[:-3],  # cut short
-        b"\x93\xa6a.yaml\xa4nope\x90",  # a kind that does not exist
-        b"\x80",  # a map, not a record
+        lz4.block.compress(b"\x93\xa6a.yaml\xa4nope\x90"),  # a kind that does not exist
+        lz4.block.compress(b"\x80"),  # a map, not a record
+        b"\x80",  # not compressed
+        (1 << 31).to_bytes(4, "little") + b"\x00" * 8,  # a size no result has: not allocated
     ],
 )
 def test_bytes_that_are_not_a_result_are_refused(blob: bytes) -> None:

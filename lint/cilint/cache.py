@@ -31,7 +31,7 @@ from cilint.analyze import FileResult
 from cilint.records import RecordError, StoredRun, decode, decode_run, encode_run
 
 T = TypeVar("T")
-FORMAT = 4  # 4: results and runs are MessagePack records (cilint.records), no longer pickles
+FORMAT = 5  # 5: results and runs are LZ4-compressed MessagePack records (cilint.records)
 FILE_NAME = f"cache-v{FORMAT}.sqlite3"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value BLOB NOT NULL);

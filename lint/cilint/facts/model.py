@@ -1,9 +1,9 @@
 """The plain records the per-file stage hands to the graph stage.
 
 They are frozen msgspec Structs, encoded as MessagePack arrays (`cilint.records`): a cold run at
-30,000 configs builds, encodes and decodes about 900,000 of them. Per file, against the pickled
-NamedTuples they replace: encoded ~17x and decoded ~2.7x faster, in 1.9x the bytes
-(bench/bench_records.py); a Struct is also built in C, without a Python `__new__`.
+30,000 configs builds, encodes and decodes about 900,000 of them. A Struct is built in C, without
+the Python `__new__` of a NamedTuple, and encodes without calling back into Python
+(bench/bench_records.py compares the two).
 """
 
 from __future__ import annotations
