@@ -161,7 +161,8 @@ def _findings(
         if tree is not None:
             return tree.findings, tree.checked, inventory.skipped
         results = analyse_inputs(settings, inventory, workers, cache, keys)  # the cache failed
-    tree = build_tree(settings, inventory, results, selected=lambda p: is_selected(p, selection))
+    chosen = None if selection is None else lambda p: is_selected(p, selection)
+    tree = build_tree(settings, inventory, results, selected=chosen)
     if kept is not None:
         kept.append((results, tree))
     if cache is None or selection is not None:  # a partial run resolves only its own findings

@@ -17,6 +17,11 @@ from cilint.settings import Policy
 from cilint.tags import Registries, parse_ist
 
 
+def everything(path: str) -> bool:
+    """The selection of a run over the whole tree."""
+    return True
+
+
 @dataclass
 class TreeContext:
     graph: TagGraph
@@ -25,7 +30,7 @@ class TreeContext:
     manifest_paths: list[str] = field(default_factory=list)  # every cluster manifest
     positions: Positions | None = None
     # Which files' findings are wanted (a PATH run); rules skip the others early.
-    selected: Callable[[str], bool] = field(default=lambda path: True)
+    selected: Callable[[str], bool] = everything
     _consumer_places: dict | None = field(default=None, init=False, repr=False)
     _resolved: dict[Location, Location] = field(default_factory=dict, init=False, repr=False)
     _spellings: dict[str, dict[str, str]] = field(default_factory=dict, init=False, repr=False)
@@ -33,6 +38,8 @@ class TreeContext:
     def consumer_places(self) -> dict[tuple[Location, str | None, str | None], list]:
         """`TagGraph.consumers_by_place`, limited to the selected files (computed once: the
         selection is set before the first rule runs)."""
+        if self._consumer_places is None and self.selected is everything:
+            self._consumer_places = self.graph.consumers_by_place()
         if self._consumer_places is None:
             self._consumer_places = {
                 place: found

@@ -48,7 +48,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cilint.findings import Finding, Severity
-from cilint.graph import UNPRODUCED
+from cilint.graph import UNPRODUCED, Coverage
 from cilint.rulespec import RuleSpec
 from cilint.tree import TreeContext, by, uses
 
@@ -74,15 +74,20 @@ def _suggestion(ctx: TreeContext, ist: str) -> str:
     return f" Did you mean {' or '.join(near)}?" if near else ""
 
 
+def _missing(coverage: Coverage) -> bool:
+    return coverage.status == UNPRODUCED and not coverage.inactive
+
+
 def check(ctx: TreeContext) -> Iterator[Finding]:
     graph = ctx.graph
+    missing: dict[str, bool] = {}  # per tag: ~4,000 tags at ~120,000 places (30k configs)
     for (location, ist, stream), consumers in ctx.consumer_places().items():
         field = consumers[0].field
         if ist:
-            if graph.is_exempt(ist):
-                continue
-            coverage = graph.coverage(ist)
-            if coverage.status != UNPRODUCED or coverage.inactive:
+            found = missing.get(ist)
+            if found is None:
+                found = missing[ist] = not graph.is_exempt(ist) and _missing(graph.coverage(ist))
+            if not found:
                 continue
             yield ctx.finding(
                 RULE,
