@@ -8,6 +8,7 @@ variant the text after the last `__`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class ConfigPath:
         return f"{self.org}-{self.repo}-{self.branch}{suffix}.yaml"
 
 
+@lru_cache(maxsize=8)  # asked three times per config (facts, file-name, metadata-mismatch)
 def parse_config_path(relative: str) -> ConfigPath | str:
     """`relative` is the path under the config folder; returns the info or why it is malformed."""
     parts = relative.split("/")
