@@ -80,8 +80,8 @@ class TagGraph:
         for file_facts in facts:
             for producer in file_facts.producers:
                 self._add_producer(producer)
-            for consumer in file_facts.consumers:
-                self._add_consumer(consumer)
+            if file_facts.consumers:
+                self._add_consumers(file_facts.consumers)
             usages.extend(file_facts.tests)
             elements.extend(file_facts.registry)
             self.mirrors.extend(file_facts.mirrors)
@@ -89,8 +89,7 @@ class TagGraph:
                 self.notes[file_facts.path] = file_facts.notes
         self.registry = Registry(elements)
         resolved, self.unresolved = resolve(usages, self.registry)
-        for consumer in resolved:
-            self._add_consumer(consumer)
+        self._add_consumers(resolved)
 
     # -- building ----------------------------------------------------------------------------
 
@@ -110,14 +109,21 @@ class TagGraph:
             self._tag_node(producer.tag)
             self._exact[producer.tag].append(index)
 
-    def _add_consumer(self, consumer: Consumer) -> None:
+    def _add_consumers(self, consumers: Iterable[Consumer]) -> None:
+        """(One loop with its lookups bound once: ~130,000 consumers at 30,000 configs.)"""
         index = len(self.consumers)
-        self.consumers.append(consumer)
-        if consumer.tag:
-            self._tag_node(consumer.tag)
-            self._tag_consumers[consumer.tag].append(index)
-        else:
-            self._stream_consumers[consumer.stream].append(index)
+        append, tags, tag_node = self.consumers.append, self._tags, self._tag_node
+        tag_consumers, stream_consumers = self._tag_consumers, self._stream_consumers
+        for consumer in consumers:
+            append(consumer)
+            tag = consumer.tag
+            if tag:
+                if tag not in tags:
+                    tag_node(tag)
+                tag_consumers[tag].append(index)
+            else:
+                stream_consumers[consumer.stream].append(index)
+            index += 1
 
     def _link_patterns(self, ist: str) -> list[int]:
         """The pattern producers that match `ist` (computed once per tag)."""
