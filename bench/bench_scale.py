@@ -12,7 +12,7 @@ bench/generate_tree.py, then measures, each as a separate `cilint` process like 
   cold       `cilint check` with an empty cache, all cores, best of 3   ratio to parse
   cold -j1   the same with one worker, no cache                      ratio to parse
   warm       again, nothing changed                                  seconds, ratio to cold
-  pre-commit 5 files changed, `cilint check` on those 5             seconds, ratio to cold
+  pre-commit 5 files changed, `cilint check` on those 5, best of 3 edits  seconds, ratio to cold
   explain    `cilint explain` warm: a typical promoted tag (target), and the busiest tag
   check-jsonschema / yamllint on the same configs (same ci-operator schema): ratio to cold
   peak RSS of the cold run; the scaling exponent of cold time over N;
@@ -113,14 +113,25 @@ def measure(configs: int, full: bool, notes: dict[str, str] | None = None) -> di
 
     changed = [p for p in inputs(root) if "/ci-operator/config/" in p.as_posix()][:5]
     originals = {p: p.read_bytes() for p in changed}
+    precommits = []
     try:
-        for path in changed:
-            path.write_bytes(originals[path] + b"# touched by bench_scale\n")
-        figures["precommit"], _, _ = timed(
-            cilint(
-                "check", "--root", str(root), "--cache-dir", str(cache), *[str(p) for p in changed]
+        for edit in range(3):  # a new edit each time (the same bytes again would be cached)
+            for path in changed:
+                path.write_bytes(originals[path] + f"# touched by bench_scale {edit}\n".encode())
+            precommits.append(
+                timed(
+                    cilint(
+                        "check",
+                        "--root",
+                        str(root),
+                        "--cache-dir",
+                        str(cache),
+                        *[str(p) for p in changed],
+                    )
+                )[0]
             )
-        )
+        figures["precommit"] = min(precommits)
+        notes["pre-commit runs"] = ", ".join(f"{seconds:.2f} s" for seconds in precommits)
     finally:
         for path, content in originals.items():
             path.write_bytes(content)
@@ -245,6 +256,7 @@ def main() -> int:
     print(f"  findings identical cold/warm/-j1/-jN   {'yes' if figures['identical'] else 'NO'}")
     print(f"  explained: {notes['explained']}")
     print(f"  cold runs (best taken): {notes['cold runs']}")
+    print(f"  pre-commit runs, a new edit each (best taken): {notes['pre-commit runs']}")
     sizes = [int(n) for n in args.scaling.split(",") if n] + [args.configs]
     times = [
         measure(n, full=False)["cold"] if n != args.configs else figures["cold"] for n in sizes
