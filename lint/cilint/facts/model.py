@@ -9,6 +9,7 @@ the Python `__new__` of a NamedTuple, and encodes without calling back into Pyth
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 
 import msgspec
@@ -79,10 +80,16 @@ class TagPattern(Record):
     def matches(self, namespace: str, name: str, tag: str | None = None) -> bool:
         if namespace != self.namespace:
             return False
-        name_rx, tag_rx = _compiled(self.name_regex), _compiled(self.tag_regex)
-        if not name_rx.search(name):
+        name_search, tag_search = self.searches()
+        if not name_search(name):
             return False
-        return tag is None or tag_rx is None or bool(tag_rx.search(tag))
+        return tag is None or tag_search is None or bool(tag_search(tag))
+
+    def searches(self) -> tuple[Callable[[str], object], Callable[[str], object] | None]:
+        """The compiled name search and tag search (None: any tag), for callers that test
+        many tags against the same patterns."""
+        tag_rx = _compiled(self.tag_regex)
+        return _compiled(self.name_regex).search, (tag_rx.search if tag_rx else None)
 
     def __str__(self) -> str:
         return f"{self.namespace}/{self.name_regex}" + (
