@@ -22,10 +22,10 @@ from pathlib import Path
 import yaml
 from ruamel.yaml import YAML
 
-from cilint.analyze import analyze
-from cilint.discover import InputFile, discover
-from cilint.kinds import Kind
-from cilint.settings import load_settings
+from cilint.config.settings import load_settings
+from cilint.inputs.discovery import InputFile, discover
+from cilint.inputs.kinds import Kind
+from cilint.pipeline.per_file import analyze
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("CILINT_SHARED", REPO.parent / "shared")).resolve()

@@ -5,7 +5,7 @@
 Analyses every input of a generated tree (bench/generate_tree.py, 1,000 configs by default),
 then times, best of 5 rounds, per file:
   pickle-nt   pickle of the same results with every record as a NamedTuple (the records before
-              cilint.records: pickle calls back into Python for each NamedTuple)
+              cilint.cache.codec: pickle calls back into Python for each NamedTuple)
   pickle      pickle of the results as they are (msgspec Structs)
   msgpack     msgspec's MessagePack alone
   records     cilint.records.encode / decode: MessagePack, LZ4-compressed (what the workers
@@ -24,10 +24,10 @@ from collections import namedtuple
 import msgspec
 
 from bench_scale import tree  # the generated tree, cached under bench/out/
-from cilint.analyze import FileResult, analyze
-from cilint.discover import discover
-from cilint.records import decode, encode
-from cilint.settings import load_settings
+from cilint.cache.codec import decode, encode
+from cilint.config.settings import load_settings
+from cilint.inputs.discovery import discover
+from cilint.pipeline.per_file import FileResult, analyze
 
 _TWINS: dict[type, type] = {}
 _MSGPACK = msgspec.msgpack.Encoder()

@@ -163,8 +163,8 @@ def explain_tags(root: Path) -> tuple[str, str]:
     the tag pulled by the most places (an answer thousands of lines long)."""
     from collections import Counter
 
-    from cilint.engine import RunOptions, load_tree
-    from cilint.settings import load_settings
+    from cilint.config.settings import load_settings
+    from cilint.pipeline.run import RunOptions, load_tree
 
     graph = load_tree(load_settings(root), RunOptions(jobs=0), rules=False).graph
     pulls = Counter(c.tag for c in graph.consumers if c.tag)

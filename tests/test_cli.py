@@ -72,7 +72,7 @@ def test_json_contract() -> None:
 
 
 def test_example_tree_fires_every_rule() -> None:
-    from cilint.rules import ALL_RULES
+    from cilint.rules.registry import ALL_RULES
 
     report = json.loads(cilint("check", "--root", str(EXAMPLES), "--format", "json").stdout)
     fired = {finding["rule"] for finding in report["findings"]}
@@ -160,7 +160,7 @@ def test_rule_documentation_by_name_and_code() -> None:
 
 
 def test_every_rule_documents_itself() -> None:
-    from cilint.rules import ALL_RULES
+    from cilint.rules.registry import ALL_RULES
 
     codes = [m.RULE.code for m in ALL_RULES]
     names = [m.RULE.name for m in ALL_RULES]
@@ -253,8 +253,8 @@ def test_output_cut_short_by_a_closed_pipe_ends_quietly(args: list[str]) -> None
 
 def test_a_run_in_process_keeps_nothing_after_it_returns() -> None:
     """Only a process that exits right after (`cilint.cli.run`) keeps a run's objects."""
-    from cilint import engine
-    from cilint.cli import main
+    from cilint.cli.commands import main
+    from cilint.pipeline import run as engine
 
     assert main(["check", "--root", str(EXAMPLES), "--no-cache", "--format", "json"]) == 1
     assert engine._KEPT == []

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from cilint.analyze import analyze
-from cilint.discover import InputFile
-from cilint.engine import run_check
-from cilint.kinds import Kind
-from cilint.settings import load_settings
+from cilint.config.settings import load_settings
+from cilint.inputs.discovery import InputFile
+from cilint.inputs.kinds import Kind
+from cilint.pipeline.per_file import analyze
+from cilint.pipeline.run import run_check
 from conftest import CORPUS_CITOOLS, CORPUS_RELEASE, needs_shared
 
 # Real files that current ci-tools rejects too, with the reason; every other real config must

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from cilint.discover import Inventory, discover
-from cilint.settings import load_settings
+from cilint.config.settings import load_settings
+from cilint.inputs.discovery import Inventory, discover
 from conftest import CORPUS_RELEASE, REPO
 
 TREES = [

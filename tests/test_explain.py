@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from cilint.engine import load_tree
-from cilint.explain import explain
-from cilint.settings import load_settings
+from cilint.config.settings import load_settings
+from cilint.explain.answer import explain
+from cilint.pipeline.run import load_tree
 from conftest import CORPUS_RELEASE, REPO, needs_shared
 
 # One tag per producer kind found in the openshift-release sample.

@@ -12,7 +12,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cilint.load import _fast_documents, _has_source_trap, load_yaml
+from cilint.yaml.loading import _fast_documents, _has_source_trap, load_yaml
 from conftest import REPO, SHARED
 
 

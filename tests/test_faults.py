@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from cilint.engine import run_check
-from cilint.settings import load_settings
+from cilint.config.settings import load_settings
+from cilint.pipeline.run import run_check
 from conftest import CORPUS_RELEASE, needs_shared
 
 pytestmark = needs_shared

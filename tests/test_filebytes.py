@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cilint.filebytes import read_bytes
+from cilint.inputs.reading import read_bytes
 
 
 @pytest.mark.parametrize("size", [0, 1, 1500, 65_535, 65_536, 65_537, 300_000])

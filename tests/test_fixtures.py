@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from cilint.engine import run_check
-from cilint.rules import ALL_RULES
-from cilint.settings import load_settings
+from cilint.config.settings import load_settings
+from cilint.pipeline.run import run_check
+from cilint.rules.registry import ALL_RULES
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CASES = sorted(p for p in FIXTURES.glob("*/*") if (p / "tree").is_dir())

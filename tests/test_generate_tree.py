@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cilint.engine import run_check
-from cilint.settings import load_settings
+from cilint.config.settings import load_settings
+from cilint.pipeline.run import run_check
 
 REPO = Path(__file__).resolve().parent.parent
 _SPEC = importlib.util.spec_from_file_location("generate_tree", REPO / "bench/generate_tree.py")

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cilint.goformat import go_format_float32, go_string
+from cilint.yaml.go_format import go_format_float32, go_string
 
 
 @pytest.mark.parametrize(

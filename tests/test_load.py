@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cilint.load import load_yaml
+from cilint.yaml.loading import load_yaml
 
 
 @pytest.mark.parametrize(

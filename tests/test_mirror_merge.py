@@ -9,9 +9,9 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cilint.engine import run_check
-from cilint.mirror_merge import _sorted_like_openshift, merge
-from cilint.settings import load_settings
+from cilint.config.settings import load_settings
+from cilint.graph.mirror_merge import _sorted_like_openshift, merge
+from cilint.pipeline.run import run_check
 from conftest import CORPUS_RELEASE, needs_shared
 
 

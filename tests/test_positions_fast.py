@@ -13,7 +13,7 @@ import yaml_rs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cilint.load import JsonPath, SourceMap, _BlockText, _compose_all
+from cilint.yaml.loading import JsonPath, SourceMap, _BlockText, _compose_all
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_CORPUS = REPO.parent / "shared" / "corpus"

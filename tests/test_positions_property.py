@@ -7,8 +7,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cilint.load import load_yaml
-from cilint.schema import violations
+from cilint.schema.violations import violations
+from cilint.yaml.loading import load_yaml
 
 KNOWN_KEYS = [
     "base_images",

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from cilint.facts.promotion import promoted_tags
-from cilint.load import load_yaml
+from cilint.yaml.loading import load_yaml
 from conftest import CORPUS_RELEASE, needs_shared
 
 DATA = Path(__file__).parent / "promotion"

@@ -1,4 +1,4 @@
-"""`cilint.records`: a per-file result comes back from its bytes exactly, and bytes that are not
+"""`cilint.cache.codec`: a per-file result comes back from its bytes exactly, and bytes that are not
 one are refused (the cache then treats them as a miss)."""
 
 from __future__ import annotations
@@ -8,14 +8,14 @@ from pathlib import Path
 import lz4.block
 import pytest
 
-from cilint.analyze import FileResult, analyze
-from cilint.cache import ResultCache
-from cilint.discover import discover
+from cilint.cache.codec import RecordError, StoredRun, decode, decode_run, encode, encode_run
+from cilint.cache.store import ResultCache
+from cilint.config.settings import load_settings
 from cilint.facts.model import Consumer, FileFacts, Location
 from cilint.findings import Finding, Severity
-from cilint.kinds import Kind
-from cilint.records import RecordError, StoredRun, decode, decode_run, encode, encode_run
-from cilint.settings import load_settings
+from cilint.inputs.discovery import discover
+from cilint.inputs.kinds import Kind
+from cilint.pipeline.per_file import FileResult, analyze
 from conftest import CORPUS_RELEASE, REPO, needs_shared
 
 FIXTURE_TREES = sorted((REPO / "tests" / "fixtures").glob("*/*/tree"))

@@ -16,7 +16,7 @@ from msgspec.structs import replace
 from cilint.facts.model import Consumer, Location, RegistryElement, StepItem, StepPhases
 from cilint.facts.model import TestUsage as Usage
 from cilint.facts.steps import PHASES
-from cilint.resolve import Registry, UnresolvedStep, resolve
+from cilint.graph.step_resolution import Registry, UnresolvedStep, resolve
 
 
 def reference_resolve(usages, registry):  # noqa: ANN001, ANN201, C901

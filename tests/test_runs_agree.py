@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from cilint.cache import FILE_NAME
-from cilint.engine import RunOptions, run_check
-from cilint.settings import load_settings
+from cilint.cache.store import FILE_NAME
+from cilint.config.settings import load_settings
+from cilint.pipeline.run import RunOptions, run_check
 from conftest import CORPUS_RELEASE, REPO
 
 ROOTS = [p for p in (CORPUS_RELEASE, REPO / "examples" / "release") if p.is_dir()]

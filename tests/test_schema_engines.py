@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cilint.analyze import _documents, _load
-from cilint.discover import discover
-from cilint.kinds import Kind
-from cilint.schema import fast_validator, validator
-from cilint.settings import load_settings
+from cilint.config.settings import load_settings
+from cilint.inputs.discovery import discover
+from cilint.inputs.kinds import Kind
+from cilint.pipeline.per_file import _documents, _load
+from cilint.schema.violations import fast_validator, validator
 from conftest import CORPUS_CITOOLS, CORPUS_RELEASE, REPO
 
 ROOTS = [
@@ -48,7 +48,7 @@ def test_engines_agree_on_every_real_document(root: Path) -> None:
 def test_engines_agree_on_ci_tools_configs() -> None:
     if not CORPUS_CITOOLS.is_dir():
         pytest.skip("no shared corpus")
-    from cilint.load import load_yaml
+    from cilint.yaml.loading import load_yaml
 
     for path in CORPUS_CITOOLS.rglob("*.yaml"):
         for data in load_yaml(path.read_bytes()).documents:

@@ -8,8 +8,8 @@ import pickle
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cilint.cache import _in_index_order
-from cilint.workers import _NAMES, Fresh
+from cilint.cache.store import _in_index_order
+from cilint.pipeline.workers import _NAMES, Fresh
 
 _entries = st.dictionaries(
     st.text(min_size=1, max_size=8),  # keys

@@ -1,5 +1,5 @@
 """A PATH run or `cilint explain` on a warm cache loads only the results its answer needs
-(`cilint.subtree`); the answer must be exactly the whole tree's. Checked for every file and
+(`cilint.cache.closure`); the answer must be exactly the whole tree's. Checked for every file and
 every tag of the example tree, the corpus and every fixture tree, also after edits."""
 
 from __future__ import annotations
@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from cilint import engine, subtree
-from cilint.engine import CheckResult, RunOptions, load_tag_tree, load_tree, run_check
-from cilint.explain import explain
-from cilint.settings import load_settings
+from cilint.cache import closure as subtree
+from cilint.config.settings import load_settings
+from cilint.explain.answer import explain
+from cilint.pipeline import run as engine
+from cilint.pipeline.run import CheckResult, RunOptions, load_tag_tree, load_tree, run_check
 from cilint.tags import parse_ist
 from conftest import CORPUS_RELEASE, REPO
 

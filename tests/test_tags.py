@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cilint.settings import load_policy
+from cilint.config.settings import load_policy
 from cilint.tags import ImageTag, TagSpellingError, from_qci_tag, parse_ist
 
 REGISTRIES = load_policy("openshift-ci", None).registries

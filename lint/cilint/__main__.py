@@ -1,3 +1,3 @@
-from cilint.cli import run
+from cilint.cli.commands import run
 
 run()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from cilint.configpath import parse_config_path
-from cilint.context import FileContext
 from cilint.facts.model import (
     Consumer,
     FileFacts,
@@ -11,6 +9,7 @@ from cilint.facts.model import (
     TagPattern,
     TestUsage,
 )
+from cilint.facts.parsed_file import ParsedFile
 from cilint.facts.promotion import COMMIT, COMMIT_TAG_REGEX, promoted_tags, promotion_targets
 from cilint.facts.steps import (
     PHASES,
@@ -19,7 +18,8 @@ from cilint.facts.steps import (
     location,
     phases,
 )
-from cilint.schema import format_path
+from cilint.inputs.config_path import parse_config_path
+from cilint.schema.violations import format_path
 
 
 def config_owner(config: dict, fallback: str) -> str:
@@ -31,14 +31,14 @@ def config_owner(config: dict, fallback: str) -> str:
     return fallback
 
 
-def _path_info(ctx: FileContext) -> tuple[str, str, str, str]:
+def _path_info(ctx: ParsedFile) -> tuple[str, str, str, str]:
     info = parse_config_path(ctx.relative)
     if isinstance(info, str):
         return ("", "", "", "")
     return (info.org, info.repo, info.branch, info.variant)
 
 
-def _producers(ctx: FileContext, config: dict, owner: str) -> list[Producer]:
+def _producers(ctx: ParsedFile, config: dict, owner: str) -> list[Producer]:
     org, repo, branch, variant = _path_info(ctx)
     targets = {index: (target, path) for index, target, path in promotion_targets(config)}
     producers = []
@@ -94,7 +94,7 @@ def _tag_spec(config: dict) -> tuple[str, str] | None:
     return None
 
 
-def _consumers(ctx: FileContext, config: dict, owner: str) -> list[Consumer]:
+def _consumers(ctx: ParsedFile, config: dict, owner: str) -> list[Consumer]:
     consumers: list[Consumer] = []
     defaults = _tag_spec(config)
     for field in ("base_images", "base_rpm_images"):
@@ -184,9 +184,7 @@ def _consumers(ctx: FileContext, config: dict, owner: str) -> list[Consumer]:
     return consumers
 
 
-def _literal_consumers(
-    ctx: FileContext, literal: object, path: tuple, owner: str
-) -> list[Consumer]:
+def _literal_consumers(ctx: ParsedFile, literal: object, path: tuple, owner: str) -> list[Consumer]:
     """from_image of fully resolved (literal) steps and observers."""
     if not isinstance(literal, dict):
         return []
@@ -200,7 +198,7 @@ def _literal_consumers(
     return consumers
 
 
-def _tests(ctx: FileContext, config: dict, owner: str) -> list[TestUsage]:
+def _tests(ctx: ParsedFile, config: dict, owner: str) -> list[TestUsage]:
     usages = []
     for index, test in enumerate(config.get("tests") or ()):
         if not isinstance(test, dict) or not isinstance(test.get("steps"), dict):
@@ -223,7 +221,7 @@ def _tests(ctx: FileContext, config: dict, owner: str) -> list[TestUsage]:
     return usages
 
 
-def extract(ctx: FileContext) -> FileFacts:
+def extract(ctx: ParsedFile) -> FileFacts:
     config = ctx.data
     if not isinstance(config, dict):
         return FileFacts()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from cilint.context import Document, FileContext
 from cilint.facts.model import ACTIVE, FileFacts, MirrorEntry, Producer
+from cilint.facts.parsed_file import Document, ParsedFile
 from cilint.facts.steps import location
 
 _MIRROR_LISTS = {
@@ -13,7 +13,7 @@ _MIRROR_LISTS = {
 }
 
 
-def _image_stream(ctx: FileContext, doc: Document, obj: dict) -> list[Producer]:
+def _image_stream(ctx: ParsedFile, doc: Document, obj: dict) -> list[Producer]:
     metadata = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
     namespace, stream = metadata.get("namespace"), metadata.get("name")
     spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
@@ -43,7 +43,7 @@ def _image_stream(ctx: FileContext, doc: Document, obj: dict) -> list[Producer]:
     return producers
 
 
-def _build_config(ctx: FileContext, doc: Document, obj: dict) -> list[Producer]:
+def _build_config(ctx: ParsedFile, doc: Document, obj: dict) -> list[Producer]:
     metadata = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
     spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
     output = spec.get("output") if isinstance(spec.get("output"), dict) else {}
@@ -65,7 +65,7 @@ def _build_config(ctx: FileContext, doc: Document, obj: dict) -> list[Producer]:
     ]
 
 
-def _mirrors(ctx: FileContext, doc: Document, obj: dict) -> list[MirrorEntry]:
+def _mirrors(ctx: ParsedFile, doc: Document, obj: dict) -> list[MirrorEntry]:
     kind = obj.get("kind")
     spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
     metadata = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
@@ -95,7 +95,7 @@ def _mirrors(ctx: FileContext, doc: Document, obj: dict) -> list[MirrorEntry]:
     return entries
 
 
-def extract(ctx: FileContext) -> FileFacts:
+def extract(ctx: ParsedFile) -> FileFacts:
     producers: list[Producer] = []
     mirrors: list[MirrorEntry] = []
     for doc in ctx.documents:

@@ -8,8 +8,8 @@ producer), and `qciToAppCIImages` keys assert that the QCI tag exists.
 
 from __future__ import annotations
 
-from cilint.context import FileContext
 from cilint.facts.model import ACTIVE, CONDITIONAL, EXCLUDED, FileFacts, Producer, TagPattern
+from cilint.facts.parsed_file import ParsedFile
 from cilint.facts.steps import image_reference, location
 from cilint.tags import Registries
 
@@ -39,7 +39,7 @@ def _ignored_by(source: dict, ignored: list[tuple[int, dict]], app_ci: str) -> i
     return None
 
 
-def extract(ctx: FileContext, registries: Registries) -> FileFacts:
+def extract(ctx: ParsedFile, registries: Registries) -> FileFacts:
     config = ctx.data
     if not isinstance(config, dict):
         return FileFacts()

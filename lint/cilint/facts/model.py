@@ -1,6 +1,6 @@
 """The plain records the per-file stage hands to the graph stage.
 
-They are frozen msgspec Structs, encoded as MessagePack arrays (`cilint.records`): a cold run at
+They are frozen msgspec Structs, encoded as MessagePack arrays (`cilint.cache.codec`): a cold run at
 30,000 configs builds, encodes and decodes about 900,000 of them. A Struct is built in C, without
 the Python `__new__` of a NamedTuple, and encodes without calling back into Python
 (bench/bench_records.py compares the two).
@@ -40,7 +40,7 @@ class Record(msgspec.Struct, frozen=True, array_like=True, cache_hash=True):
 class Location(Record):
     """A place in a file. Facts carry it unresolved (line 0) with the JSON path of the value;
     only places that end up in a finding or an answer are resolved to a line and column
-    (`cilint.positions`), so most files are never parsed for positions."""
+    (`cilint.facts.positions`), so most files are never parsed for positions."""
 
     path: str
     line: int = 0  # 1-based; 0 while unresolved

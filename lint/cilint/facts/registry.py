@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from cilint.context import FileContext
 from cilint.facts.model import FileFacts, RegistryElement
+from cilint.facts.parsed_file import ParsedFile
 from cilint.facts.steps import from_image_consumer, location, phases, step_items
-from cilint.kinds import Kind
+from cilint.inputs.kinds import Kind
 
 _TOP = {
     Kind.STEP_REF: ("ref", "as"),
@@ -15,7 +15,7 @@ _TOP = {
 }
 
 
-def extract(ctx: FileContext) -> FileFacts:
+def extract(ctx: ParsedFile) -> FileFacts:
     top, name_key = _TOP[ctx.kind]
     data = ctx.data
     body = data.get(top) if isinstance(data, dict) else None

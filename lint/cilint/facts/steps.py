@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from cilint.context import FileContext
 from cilint.facts.model import Consumer, Location, StepItem, StepPhases
-from cilint.load import JsonPath
+from cilint.facts.parsed_file import ParsedFile
+from cilint.yaml.loading import JsonPath
 
 PHASES = ("pre", "test", "post")
 
 
-def location(ctx: FileContext, path: JsonPath, at: str = "key", document: int = 0) -> Location:
+def location(ctx: ParsedFile, path: JsonPath, at: str = "key", document: int = 0) -> Location:
     """An unresolved place: resolved to a line only if a finding or an answer needs it."""
     return Location(ctx.path, 0, 0, document, tuple(path), at)
 
@@ -25,7 +25,7 @@ def image_reference(value: object) -> str | None:
 
 
 def from_image_consumer(
-    ctx: FileContext, step: dict, path: JsonPath, field: str, owner: str
+    ctx: ParsedFile, step: dict, path: JsonPath, field: str, owner: str
 ) -> tuple[Consumer, ...]:
     tag = image_reference(step.get("from_image"))
     if tag is None:
@@ -37,7 +37,7 @@ def _names(value: object) -> tuple[str, ...]:
     return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
 
 
-def step_items(ctx: FileContext, steps: object, path: JsonPath, owner: str) -> tuple[StepItem, ...]:
+def step_items(ctx: ParsedFile, steps: object, path: JsonPath, owner: str) -> tuple[StepItem, ...]:
     if not isinstance(steps, list):
         return ()
     items = []
@@ -64,7 +64,7 @@ def step_items(ctx: FileContext, steps: object, path: JsonPath, owner: str) -> t
     return tuple(items)
 
 
-def phases(ctx: FileContext, steps: object, path: JsonPath, owner: str) -> StepPhases:
+def phases(ctx: ParsedFile, steps: object, path: JsonPath, owner: str) -> StepPhases:
     """pre/test/post of a `steps:` block; a phase that is absent stays None (unset)."""
     if not isinstance(steps, dict):
         return StepPhases()

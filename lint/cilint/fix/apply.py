@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cilint.atomic_write import write_atomically
-from cilint.engine import LoadedTree
 from cilint.fix.reorder import ReorderError, reorder_sequence
+from cilint.pipeline.run import LoadedTree
 from cilint.rules import mirror_precedence
 
 

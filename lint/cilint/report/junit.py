@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
-from cilint.engine import CheckResult
+from cilint.pipeline.run import CheckResult
 from cilint.report.options import ReportOptions
-from cilint.rules import ALL_RULES
+from cilint.rules.registry import ALL_RULES
 
 
 def render(result: CheckResult, options: ReportOptions) -> str:

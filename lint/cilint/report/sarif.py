@@ -6,10 +6,10 @@ import hashlib
 import json
 
 from cilint import __version__
-from cilint.engine import CheckResult
 from cilint.findings import Severity
+from cilint.pipeline.run import CheckResult
 from cilint.report.options import ReportOptions
-from cilint.rules import ALL_RULES
+from cilint.rules.registry import ALL_RULES
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from cilint.engine import CheckResult
 from cilint.findings import Severity
+from cilint.pipeline.run import CheckResult
 
 
 def counts(result: CheckResult) -> dict[str, int]:

@@ -31,9 +31,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cilint.findings import Finding, Severity
-from cilint.graph import UNPRODUCED
-from cilint.rulespec import RuleSpec
-from cilint.tree import TreeContext, uses
+from cilint.graph.tag_graph import UNPRODUCED
+from cilint.rules.context import TreeContext, uses
+from cilint.rules.spec import RuleSpec
 
 RULE = RuleSpec(
     code="T003",

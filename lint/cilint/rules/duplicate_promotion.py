@@ -33,8 +33,8 @@ from collections.abc import Iterator
 
 from cilint.facts.model import ACTIVE, Location, Producer
 from cilint.findings import Finding, Severity
-from cilint.rulespec import RuleSpec
-from cilint.tree import TreeContext
+from cilint.rules.context import TreeContext
+from cilint.rules.spec import RuleSpec
 
 RULE = RuleSpec(
     code="T004",

@@ -32,11 +32,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cilint.configpath import parse_config_path
-from cilint.context import FileContext
 from cilint.findings import Finding, Severity
-from cilint.kinds import Kind
-from cilint.rulespec import RuleSpec
+from cilint.inputs.config_path import parse_config_path
+from cilint.inputs.kinds import Kind
+from cilint.rules.context import FileContext
+from cilint.rules.spec import RuleSpec
 
 RULE = RuleSpec(
     code="F001",

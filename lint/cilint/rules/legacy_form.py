@@ -42,10 +42,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cilint.context import FileContext
 from cilint.findings import Finding, Severity
-from cilint.kinds import Kind
-from cilint.rulespec import RuleSpec
+from cilint.inputs.kinds import Kind
+from cilint.rules.context import FileContext
+from cilint.rules.spec import RuleSpec
 
 RULE = RuleSpec(
     code="S004",

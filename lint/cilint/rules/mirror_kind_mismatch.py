@@ -25,10 +25,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from cilint.config.mirror_policy import IDMS, ITMS
 from cilint.findings import Finding, Severity
-from cilint.mirror_policy import IDMS, ITMS
-from cilint.rulespec import RuleSpec
-from cilint.tree import TreeContext, cluster_findings
+from cilint.rules.context import TreeContext, cluster_findings
+from cilint.rules.spec import RuleSpec
 
 RULE = RuleSpec(
     code="M004",

@@ -29,8 +29,8 @@ from collections.abc import Iterator
 
 from cilint.facts.model import Location
 from cilint.findings import Finding, Severity
-from cilint.rulespec import RuleSpec
-from cilint.tree import TreeContext, cluster_findings
+from cilint.rules.context import TreeContext, cluster_findings
+from cilint.rules.spec import RuleSpec
 
 RULE = RuleSpec(
     code="M005",

@@ -45,11 +45,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from cilint.config.mirror_policy import MirrorPolicy
 from cilint.facts.model import Location, MirrorEntry
 from cilint.findings import Finding, Severity
-from cilint.mirror_policy import MirrorPolicy
-from cilint.rulespec import RuleSpec
-from cilint.tree import TreeContext, cluster_findings
+from cilint.rules.context import TreeContext, cluster_findings
+from cilint.rules.spec import RuleSpec
 
 RULE = RuleSpec(
     code="M001",

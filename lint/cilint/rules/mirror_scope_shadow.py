@@ -28,8 +28,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cilint.findings import Finding, Severity
-from cilint.rulespec import RuleSpec
-from cilint.tree import TreeContext
+from cilint.rules.context import TreeContext
+from cilint.rules.spec import RuleSpec
 
 RULE = RuleSpec(
     code="M006",

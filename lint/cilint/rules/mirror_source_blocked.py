@@ -29,9 +29,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cilint.findings import Finding, Severity
-from cilint.mirror_merge import NEVER_CONTACT_SOURCE
-from cilint.rulespec import RuleSpec
-from cilint.tree import TreeContext, cluster_findings
+from cilint.graph.mirror_merge import NEVER_CONTACT_SOURCE
+from cilint.rules.context import TreeContext, cluster_findings
+from cilint.rules.spec import RuleSpec
 
 RULE = RuleSpec(
     code="M003",

@@ -39,10 +39,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from cilint.context import FileContext
 from cilint.findings import Finding, Severity
-from cilint.goformat import go_string
-from cilint.rulespec import RuleSpec
+from cilint.rules.context import FileContext
+from cilint.rules.spec import RuleSpec
+from cilint.yaml.go_format import go_string
 
 RULE = RuleSpec(
     code="S003",

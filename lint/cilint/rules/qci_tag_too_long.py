@@ -34,9 +34,9 @@ from collections.abc import Iterator
 
 from cilint.facts.model import Location
 from cilint.findings import Finding, Severity
-from cilint.rulespec import RuleSpec
+from cilint.rules.context import TreeContext
+from cilint.rules.spec import RuleSpec
 from cilint.tags import DOCKER_TAG_MAX, MIRROR_BACKUP_PREFIX, PROMOTION_BACKUP_PREFIX, parse_ist
-from cilint.tree import TreeContext
 
 RULE = RuleSpec(
     code="T005",

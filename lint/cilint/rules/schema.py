@@ -37,9 +37,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cilint.context import FileContext
 from cilint.findings import Finding, Severity
-from cilint.rulespec import RuleSpec
+from cilint.rules.context import FileContext
+from cilint.rules.spec import RuleSpec
 
 RULE = RuleSpec(
     code="S001",

@@ -48,9 +48,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cilint.findings import Finding, Severity
-from cilint.graph import UNPRODUCED, Coverage
-from cilint.rulespec import RuleSpec
-from cilint.tree import TreeContext, by, uses
+from cilint.graph.tag_graph import UNPRODUCED, Coverage
+from cilint.rules.context import TreeContext, by, uses
+from cilint.rules.spec import RuleSpec
 
 RULE = RuleSpec(
     code="T001",

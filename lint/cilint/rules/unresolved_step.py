@@ -39,9 +39,9 @@ import difflib
 from collections.abc import Iterator
 
 from cilint.findings import Finding, Severity
-from cilint.resolve import CYCLE
-from cilint.rulespec import RuleSpec
-from cilint.tree import TreeContext
+from cilint.graph.step_resolution import CYCLE
+from cilint.rules.context import TreeContext
+from cilint.rules.spec import RuleSpec
 
 RULE = RuleSpec(
     code="R001",

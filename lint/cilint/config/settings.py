@@ -13,19 +13,19 @@ from functools import cache
 from pathlib import Path
 
 from cilint import __version__
-from cilint.discover import Layout
-from cilint.errors import CilintError
-from cilint.findings import Severity
-from cilint.load import load_yaml
-from cilint.mirror_policy import (
+from cilint.config.mirror_policy import (
     ClusterGroup,
     MirrorPolicy,
     parse_cluster_groups,
     parse_mirror_policies,
 )
-from cilint.resources import data_dir, policy_path
-from cilint.schema import violations
+from cilint.config.resources import data_dir, policy_path
+from cilint.errors import CilintError
+from cilint.findings import Severity
+from cilint.inputs.discovery import Layout
+from cilint.schema.violations import violations
 from cilint.tags import Registries
+from cilint.yaml.loading import load_yaml
 
 CONFIG_FILE_NAMES = (".cilint.yaml", ".cilint.yml")
 DEFAULT_POLICY = "openshift-ci"
@@ -106,7 +106,7 @@ def load_policy(reference: str, relative_to: Path | None) -> Policy:
 
 
 def load_settings(root: Path, config: Path | None = None) -> Settings:
-    from cilint.rules import find_rule
+    from cilint.rules.registry import find_rule
 
     if config is None:
         config = next((root / n for n in CONFIG_FILE_NAMES if (root / n).is_file()), None)
@@ -138,7 +138,7 @@ def _code_and_schemas_digest() -> str:
     """cilint's own code and shipped data: a change to either invalidates cached results."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(__version__.encode())
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent  # the cilint package
     for folder in (package, data_dir("schemas")):
         for path in sorted(folder.rglob("*")):
             if path.suffix in (".py", ".json") and path.is_file():

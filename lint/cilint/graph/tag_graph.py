@@ -5,7 +5,7 @@ producers, pattern producers and consumers; the edges are kept as adjacency list
 producers, tag → its consumers, stream → its tags and consumers). A pattern producer (an
 `artImages` rule, `tag_by_commit`) is linked to a tag lazily, the first time someone asks about
 that tag. Rules, `cilint explain` and `cilint graph` query this one object; `cilint graph` draws
-the part around a tag or a file as a networkx graph (`cilint.neighbourhood`).
+the part around a tag or a file as a networkx graph (`cilint.graph.neighbourhood`).
 
 Plain dicts, not a networkx DiGraph, hold the whole tree: at 30,000 configs networkx spent 1.1 s
 adding ~190k nodes and edges that only these lookups ever read (bench/bench_scale.py).
@@ -28,7 +28,7 @@ from cilint.facts.model import (
     MirrorEntry,
     Producer,
 )
-from cilint.resolve import Registry, UnresolvedStep, resolve
+from cilint.graph.step_resolution import Registry, UnresolvedStep, resolve
 from cilint.tags import parse_ist
 
 PRODUCED, CONDITIONAL_STATUS, UNPRODUCED = "produced", "conditional", "unproduced"

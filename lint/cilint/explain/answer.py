@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 
-from cilint.engine import LoadedTree
+from cilint.cache.closure import SHOWN_IMPORTERS
 from cilint.facts.model import ACTIVE, CONDITIONAL, Producer
-from cilint.graph import CONDITIONAL_STATUS, UNPRODUCED, Coverage
-from cilint.subtree import SHOWN_IMPORTERS
+from cilint.graph.tag_graph import CONDITIONAL_STATUS, UNPRODUCED, Coverage
+from cilint.pipeline.run import LoadedTree
+from cilint.rules.context import TreeContext, by
 from cilint.tags import ImageTag, Registries
-from cilint.tree import TreeContext, by
 
 _OWNER_RE = re.compile(r"^(?P<org>[^/]+)/(?P<repo>[^@]+)@(?P<branch>\S+)(?: \[(?P<variant>.+)\])?$")
 

@@ -12,8 +12,8 @@ from collections import OrderedDict
 from pathlib import Path
 
 from cilint.facts.model import Location
-from cilint.filebytes import read_bytes
-from cilint.load import SourceMap
+from cilint.inputs.reading import read_bytes
+from cilint.yaml.loading import SourceMap
 
 
 class Positions:

@@ -21,7 +21,7 @@ import yaml
 import yaml_rs
 from yaml.cyaml import CParser
 
-from cilint.goformat import go_key_string
+from cilint.yaml.go_format import go_key_string
 
 UTF8_BOM = b"\xef\xbb\xbf"
 

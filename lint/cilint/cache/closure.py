@@ -3,7 +3,7 @@ answer, not the whole tree.
 
 A PATH run (the pre-commit hook) reports the findings located in its files; `cilint explain`
 answers about one tag. Loading every result and building the whole graph for that took seconds
-at 30,000 configs. The cache indexes what each result mentions (`cilint.mentions`), and from
+at 30,000 configs. The cache indexes what each result mentions (`cilint.cache.index`), and from
 the files of interest this module follows those names to every file that can change a finding
 located in them, or the answer about the tag:
 
@@ -27,11 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from cilint.analyze import FileResult
-from cilint.cache import ResultCache
-from cilint.discover import InputFile
-from cilint.kinds import STEP_REGISTRY_KINDS, Kind
-from cilint.mentions import (
+from cilint.cache.index import (
     PATTERNS,
     SKIPPED,
     SUPPLEMENTAL,
@@ -44,6 +40,10 @@ from cilint.mentions import (
     used,
     whole_stream,
 )
+from cilint.cache.store import ResultCache
+from cilint.inputs.discovery import InputFile
+from cilint.inputs.kinds import STEP_REGISTRY_KINDS, Kind
+from cilint.pipeline.per_file import FileResult
 from cilint.tags import parse_ist
 
 Analyse = Callable[[list[InputFile]], dict[str, FileResult]]

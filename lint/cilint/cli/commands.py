@@ -22,8 +22,8 @@ from cilint.errors import CilintError
 from cilint.findings import Severity
 
 if TYPE_CHECKING:  # imported lazily at run time, to keep `cilint rules` fast
-    from cilint.engine import RunOptions
-    from cilint.settings import Settings
+    from cilint.config.settings import Settings
+    from cilint.pipeline.run import RunOptions
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -166,7 +166,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
 def _command_check(args: argparse.Namespace) -> int:
     from cilint.atomic_write import write_atomically
-    from cilint.engine import relative_selection, run_check
+    from cilint.pipeline.run import relative_selection, run_check
     from cilint.report import RENDERERS, ReportOptions
 
     settings = _settings(args)
@@ -214,14 +214,14 @@ def _command_check(args: argparse.Namespace) -> int:
 
 
 def _cache_dir(args: argparse.Namespace) -> Path:
-    from cilint.cache import default_directory
+    from cilint.cache.store import default_directory
 
     chosen = args.cache_dir or os.environ.get("CILINT_CACHE_DIR")
     return Path(chosen) if chosen else default_directory()
 
 
 def _run_options(args: argparse.Namespace) -> RunOptions:
-    from cilint.engine import RunOptions
+    from cilint.pipeline.run import RunOptions
 
     if args.jobs < 0:
         raise CilintError("--jobs must be 0 (one per core) or more")
@@ -230,7 +230,7 @@ def _run_options(args: argparse.Namespace) -> RunOptions:
 
 
 def _command_cache(args: argparse.Namespace) -> int:
-    from cilint.cache import clean
+    from cilint.cache.store import clean
 
     directory = _cache_dir(args)
     if args.action == "dir":
@@ -244,7 +244,7 @@ def _command_cache(args: argparse.Namespace) -> int:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    from cilint.settings import load_settings
+    from cilint.config.settings import load_settings
 
     root = _resolve_root(args.root)
     return load_settings(root, Path(args.config).resolve() if args.config else None)
@@ -253,9 +253,9 @@ def _settings(args: argparse.Namespace) -> Settings:
 def _command_explain(args: argparse.Namespace) -> int:
     import json
 
-    from cilint.engine import load_tag_tree
-    from cilint.explain import explain, render_text
-    from cilint.graph import UNPRODUCED
+    from cilint.explain.answer import explain, render_text
+    from cilint.graph.tag_graph import UNPRODUCED
+    from cilint.pipeline.run import load_tag_tree
     from cilint.tags import TagSpellingError
 
     settings = _settings(args)
@@ -274,8 +274,8 @@ def _command_explain(args: argparse.Namespace) -> int:
 
 
 def _command_graph(args: argparse.Namespace) -> int:
-    from cilint.engine import load_tree
-    from cilint.neighbourhood import RENDERERS, neighbourhood
+    from cilint.graph.neighbourhood import RENDERERS, neighbourhood
+    from cilint.pipeline.run import load_tree
 
     settings = _settings(args)
     tree = load_tree(settings, _run_options(args), rules=False)
@@ -287,8 +287,8 @@ def _command_graph(args: argparse.Namespace) -> int:
 def _fix(
     settings: Settings, selection: list[str] | None, show_diff: bool, options: RunOptions
 ) -> bool:
-    from cilint.engine import is_selected, load_tree
     from cilint.fix import apply
+    from cilint.pipeline.run import is_selected, load_tree
 
     plans = apply.plan(
         load_tree(settings, options, rules=False),
@@ -306,7 +306,7 @@ def _fix(
 
 
 def _command_rules(fmt: str) -> int:
-    from cilint.rules import ALL_RULES
+    from cilint.rules.registry import ALL_RULES
 
     if fmt == "markdown":
         print("| code | rule | default | what it reports |")
@@ -321,7 +321,7 @@ def _command_rules(fmt: str) -> int:
 
 
 def _command_rule(name: str) -> int:
-    from cilint.rules import find_rule
+    from cilint.rules.registry import find_rule
 
     module = find_rule(name)
     if module is None:

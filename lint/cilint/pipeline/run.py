@@ -9,21 +9,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from cilint import subtree
-from cilint.analyze import FileResult
-from cilint.cache import ResultCache, run_key
-from cilint.discover import InputFile, Inventory, discover
+from cilint.cache import closure as subtree
+from cilint.cache.codec import StoredRun, decode
+from cilint.cache.store import ResultCache, run_key
+from cilint.config.settings import Settings, cache_salt
 from cilint.errors import CilintError
 from cilint.facts.model import Location
+from cilint.facts.positions import Positions
 from cilint.findings import Finding, Severity, sort_key
-from cilint.graph import UNPRODUCED, TagGraph
-from cilint.kinds import Kind
-from cilint.positions import Positions
-from cilint.records import StoredRun, decode
-from cilint.settings import Settings, cache_salt
-from cilint.tree import TreeContext
-from cilint.workers import Fresh, Job, Workers, analyse_batch, batches, locate_batch
-from cilint.workers import store as workers_store
+from cilint.graph.tag_graph import UNPRODUCED, TagGraph
+from cilint.inputs.discovery import InputFile, Inventory, discover
+from cilint.inputs.kinds import Kind
+from cilint.pipeline.per_file import FileResult
+from cilint.pipeline.workers import Fresh, Job, Workers, analyse_batch, batches, locate_batch
+from cilint.pipeline.workers import store as workers_store
+from cilint.rules.context import TreeContext
 
 
 @dataclass
@@ -117,7 +117,7 @@ def run_check(
 
 
 # A PATH run over at most this share of the inputs loads only what its files need
-# (`cilint.subtree`); a larger one loads everything, which is then cheaper.
+# (`cilint.cache.closure`); a larger one loads everything, which is then cheaper.
 _SUBTREE_SHARE = 0.2
 
 
@@ -285,7 +285,8 @@ def load_tag_tree(
     settings: Settings, ist: str, options: RunOptions | None = None, all_importers: bool = False
 ) -> LoadedTree:
     """The graph around one tag (for explain): with a cache, only the results that can change
-    the answer are loaded (`cilint.subtree`; of the files importing the tag's whole stream, the
+    the answer are loaded (`cilint.cache.closure`;
+    of the files importing the tag's whole stream, the
     first `subtree.SHOWN_IMPORTERS` unless `all_importers`); without one, the whole tree."""
     options = options or RunOptions()
     if options.cache_dir is None:
@@ -472,7 +473,7 @@ def build_tree(
     context = TreeContext(graph, registries, settings.policy, manifests, Positions(settings.root))
     if selected is not None:
         context.selected = selected
-    from cilint.rules import TREE_RULES  # not needed by explain: imported here
+    from cilint.rules.registry import TREE_RULES  # not needed by explain: imported here
 
     for rule in TREE_RULES if rules else ():
         if rule.RULE.name not in disabled:

@@ -14,7 +14,7 @@ import networkx as nx
 
 from cilint.errors import CilintError
 from cilint.facts.model import ACTIVE
-from cilint.graph import TagGraph
+from cilint.graph.tag_graph import TagGraph
 from cilint.tags import Registries, TagSpellingError
 
 

@@ -6,8 +6,8 @@
 - A stat table (root, salt) → {path: (size, mtime, key)} lets a warm run skip reading unchanged
   files; it is one pickled row (35,000 rows took 3x longer to read), written in the same
   transaction as the results it points to, so an entry implies its result.
-- A mentions table (name → key) indexes what each result mentions (`cilint.mentions`), so a
-  run about a few files or one tag loads only the results that matter (`cilint.subtree`).
+- A mentions table (name → key) indexes what each result mentions (`cilint.cache.index`), so a
+  run about a few files or one tag loads only the results that matter (`cilint.cache.closure`).
 - A run table keeps the findings of a whole run under the hash of every (path, key): when nothing
   changed, `cilint check` answers without building the graph again.
 - SQLite in WAL mode makes two runs sharing the cache at once safe; writes are transactions, so a
@@ -27,11 +27,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
 
-from cilint.analyze import FileResult
-from cilint.records import RecordError, StoredRun, decode, decode_run, encode_run
+from cilint.cache.codec import RecordError, StoredRun, decode, decode_run, encode_run
+from cilint.pipeline.per_file import FileResult
 
 T = TypeVar("T")
-FORMAT = 5  # 5: results and runs are LZ4-compressed MessagePack records (cilint.records)
+FORMAT = 5  # 5: results and runs are LZ4-compressed MessagePack records (cilint.cache.codec)
 FILE_NAME = f"cache-v{FORMAT}.sqlite3"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value BLOB NOT NULL);

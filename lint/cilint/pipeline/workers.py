@@ -6,7 +6,7 @@ files, collects results and builds the graph:
 - read the file, hash it into its cache key (`cilint.cache.file_key`),
 - look the key up in the cache (a file whose stat changed but whose bytes did not, e.g. after
   a `git checkout`, is not analysed again),
-- analyse it and encode the result once (`cilint.records`): the same bytes travel back to the
+- analyse it and encode the result once (`cilint.cache.codec`): the same bytes travel back to the
   main process and go into the cache, so the main process never encodes a result (measured at
   30,000 configs: pickling and storing in the main process took 1.4 s, reading and hashing 0.5 s).
 
@@ -26,14 +26,14 @@ from typing import NamedTuple, TypeVar
 
 import msgspec
 
-from cilint.analyze import analyze, warm_up
-from cilint.cache import ResultCache, file_key
-from cilint.discover import InputFile
+from cilint.cache.codec import encode
+from cilint.cache.index import mentions
+from cilint.cache.store import ResultCache, file_key
 from cilint.facts.model import Location
-from cilint.filebytes import read_bytes
-from cilint.mentions import mentions
-from cilint.positions import Positions
-from cilint.records import encode
+from cilint.facts.positions import Positions
+from cilint.inputs.discovery import InputFile
+from cilint.inputs.reading import read_bytes
+from cilint.pipeline.per_file import analyze, warm_up
 from cilint.tags import Registries
 
 T = TypeVar("T")
@@ -57,10 +57,10 @@ class Outcome(NamedTuple):
 
     path: str
     key: str  # "" when the file could not be read
-    blob: bytes  # the encoded FileResult (`cilint.records`)
+    blob: bytes  # the encoded FileResult (`cilint.cache.codec`)
     fresh: bool  # analysed now (so the cache does not hold it yet)
     error: str | None = None  # why the file could not be read
-    names: bytes = b""  # what a fresh result mentions (`cilint.mentions`), as `_NAMES` encodes
+    names: bytes = b""  # what a fresh result mentions (`cilint.cache.index`), as `_NAMES` encodes
 
 
 _NAMES = msgspec.msgpack.Encoder()

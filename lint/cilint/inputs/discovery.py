@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
-from cilint.kinds import Kind
+from cilint.inputs.kinds import Kind
 
 T = TypeVar("T")
 YAML_SUFFIXES = (".yaml", ".yml")

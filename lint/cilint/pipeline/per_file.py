@@ -10,12 +10,12 @@ from functools import cache
 
 import msgspec
 
-from cilint.context import Document, FileContext
-from cilint.discover import InputFile
 from cilint.facts import ci_operator, manifests, mapping, mirror_config, registry
 from cilint.facts.model import FileFacts
+from cilint.facts.parsed_file import Document
 from cilint.findings import Finding
-from cilint.kinds import (
+from cilint.inputs.discovery import InputFile
+from cilint.inputs.kinds import (
     SCHEMA_OF_KIND,
     SCHEMA_OF_MANIFEST_KIND,
     SINGLE_DOCUMENT_KINDS,
@@ -23,8 +23,9 @@ from cilint.kinds import (
     STRICT_KINDS,
     Kind,
 )
-from cilint.load import LoadedYaml, SourceMap, YamlProblem, load_yaml
+from cilint.rules.context import FileContext
 from cilint.tags import Registries
+from cilint.yaml.loading import LoadedYaml, SourceMap, YamlProblem, load_yaml
 
 # Cheap pre-filter: a cluster manifest is parsed only if it may hold a kind cilint reads.
 _MANIFEST_KINDS_RE = re.compile(
@@ -38,7 +39,7 @@ _SYMLINK_STUB_RE = re.compile(rb"^[\w.@+-]+(?:/[\w.@+-]+)*\.ya?ml$")
 
 
 class FileResult(msgspec.Struct, frozen=True, array_like=True):
-    """What the per-file stage gives of one file; stored and shipped as `cilint.records`
+    """What the per-file stage gives of one file; stored and shipped as `cilint.cache.codec`
     encodes it."""
 
     path: str
@@ -50,7 +51,7 @@ class FileResult(msgspec.Struct, frozen=True, array_like=True):
 
 @cache
 def _default_registries() -> Registries:
-    from cilint.settings import DEFAULT_POLICY, load_policy
+    from cilint.config.settings import DEFAULT_POLICY, load_policy
 
     return load_policy(DEFAULT_POLICY, None).registries
 
@@ -164,8 +165,8 @@ def analyze(
             )
     # Imported here: a run that loads every result from the cache (explain, a PATH run) never
     # analyses a file, and these imports cost ~35 ms of its start.
-    from cilint.rules import FILE_RULES
-    from cilint.schema import violations
+    from cilint.rules.registry import FILE_RULES
+    from cilint.schema.violations import violations
 
     strict = kind in STRICT_KINDS
     for document, stem in _documents(kind, loaded):
@@ -189,7 +190,7 @@ def analyze(
 
 def warm_up() -> None:
     """Compile every validator now, so that forked workers inherit them."""
-    from cilint.schema import fast_validator, validator
+    from cilint.schema.violations import fast_validator, validator
 
     for stem in {*SCHEMA_OF_KIND.values(), *SCHEMA_OF_MANIFEST_KIND.values()}:
         fast_validator(stem)

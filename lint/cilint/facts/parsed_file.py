@@ -1,19 +1,18 @@
-"""What a per-file rule sees: one input file, loaded and schema-checked, and how to locate
-things in it."""
+"""One input file as the per-file stage hands it on: loaded, schema-checked, and how to locate
+things in it. Fact extractors read it; per-file rules see it as
+`cilint.rules.context.FileContext`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from cilint.discover import relative_to_base
-from cilint.findings import Finding, Severity
-from cilint.kinds import Kind
-from cilint.load import JsonPath, SourceMap, YamlProblem
-from cilint.rulespec import RuleSpec
+from cilint.inputs.discovery import relative_to_base
+from cilint.inputs.kinds import Kind
+from cilint.yaml.loading import JsonPath, SourceMap, YamlProblem
 
 if TYPE_CHECKING:
-    from cilint.schema import Violation
+    from cilint.schema.violations import Violation
 
 
 @dataclass
@@ -26,7 +25,7 @@ class Document:
 
 
 @dataclass
-class FileContext:
+class ParsedFile:
     path: str  # root-relative
     kind: Kind
     base: str  # the layout folder the file was found under
@@ -47,23 +46,3 @@ class FileContext:
 
     def locate(self, document: int, path: JsonPath, at: str = "value") -> tuple[int, int]:
         return self.source.locate(document, path, at)
-
-    def finding(
-        self,
-        rule: RuleSpec,
-        position: tuple[int, int],
-        message: str,
-        severity: Severity | None = None,
-        tag: str | None = None,
-    ) -> Finding:
-        line, column = position
-        return Finding(
-            path=self.path,
-            line=max(line, 1),
-            column=max(column, 1),
-            code=rule.code,
-            rule=rule.name,
-            severity=severity or rule.severity,
-            message=message,
-            tag=tag,
-        )

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cilint.config.mirror_policy import MERGED_KINDS, Cluster, MirrorPolicy
 from cilint.facts.model import MirrorEntry
-from cilint.mirror_merge import NEVER_CONTACT_SOURCE, MergedMirrors, has_real_mirror, merge
-from cilint.mirror_policy import MERGED_KINDS, Cluster, MirrorPolicy
+from cilint.graph.mirror_merge import NEVER_CONTACT_SOURCE, MergedMirrors, has_real_mirror, merge
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""What a cross-file rule sees: the tag graph of the whole tree and the site's registries."""
+"""What a rule sees: one parsed file (`FileContext`, per-file rules), or the tag graph of the
+whole tree and the site's registries (`TreeContext`, cross-file rules)."""
 
 from __future__ import annotations
 
@@ -6,15 +7,41 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from cilint.config.mirror_policy import Cluster, clusters
+from cilint.config.settings import Policy
 from cilint.facts.model import Location, Producer
+from cilint.facts.parsed_file import ParsedFile
+from cilint.facts.positions import Positions
 from cilint.findings import Finding, Severity
-from cilint.graph import TagGraph
-from cilint.mirror_policy import Cluster, clusters
-from cilint.mirror_views import MirrorView, cluster_names, views
-from cilint.positions import Positions
-from cilint.rulespec import RuleSpec
-from cilint.settings import Policy
+from cilint.graph.mirror_views import MirrorView, cluster_names, views
+from cilint.graph.tag_graph import TagGraph
+from cilint.rules.spec import RuleSpec
 from cilint.tags import Registries, parse_ist
+
+
+@dataclass
+class FileContext(ParsedFile):
+    """A parsed file, and how a per-file rule reports on it."""
+
+    def finding(
+        self,
+        rule: RuleSpec,
+        position: tuple[int, int],
+        message: str,
+        severity: Severity | None = None,
+        tag: str | None = None,
+    ) -> Finding:
+        line, column = position
+        return Finding(
+            path=self.path,
+            line=max(line, 1),
+            column=max(column, 1),
+            code=rule.code,
+            rule=rule.name,
+            severity=severity or rule.severity,
+            message=message,
+            tag=tag,
+        )
 
 
 def everything(path: str) -> bool:

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 
 import jsonschema_rs
 
-from cilint.load import JsonPath
-from cilint.resources import schema_path
+from cilint.config.resources import schema_path
+from cilint.yaml.loading import JsonPath
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator

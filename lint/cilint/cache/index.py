@@ -2,7 +2,7 @@
 
 The cache stores these names next to each file result (by the file's key), so that a run about a
 few files or one tag (`cilint check PATH`, `cilint explain`) finds the files that can change its
-answer without loading every result (`cilint.subtree`):
+answer without loading every result (`cilint.cache.closure`):
 
     p:<ns/name:tag>   produces the tag, in any state
     c:<ns/name:tag>   consumes the tag (itself, or in a literal step of a test or registry step)

@@ -1,0 +1,76 @@
+"""The rule registry: an explicit list, in the order `cilint rules` prints it.
+
+Each rule is one module holding its `RULE` spec, its `check` and, as its docstring, its
+documentation (What it does / Why it matters / Example / Fix / Options).
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from cilint.rules import (
+    conditional_tag,
+    disabled_producer,
+    duplicate_key,
+    duplicate_promotion,
+    empty_document,
+    encoding,
+    file_name,
+    legacy_form,
+    metadata_mismatch,
+    mirror_kind_mismatch,
+    mirror_missing,
+    mirror_order_conflict,
+    mirror_precedence,
+    mirror_scope_shadow,
+    mirror_source_blocked,
+    numeric_string,
+    qci_tag_too_long,
+    schema,
+    supplemental_overwrites_promotion,
+    unknown_key,
+    unproduced_tag,
+    unresolved_step,
+    yaml_syntax,
+)
+
+# Rules that look at one file at a time (run in the per-file stage).
+FILE_RULES: tuple[ModuleType, ...] = (
+    yaml_syntax,
+    duplicate_key,
+    encoding,
+    empty_document,
+    schema,
+    unknown_key,
+    numeric_string,
+    legacy_form,
+    file_name,
+    metadata_mismatch,
+)
+
+# Rules that look at the tag graph of the whole tree (run after every file is analysed).
+TREE_RULES: tuple[ModuleType, ...] = (
+    unproduced_tag,
+    conditional_tag,
+    disabled_producer,
+    duplicate_promotion,
+    qci_tag_too_long,
+    supplemental_overwrites_promotion,
+    unresolved_step,
+    mirror_precedence,
+    mirror_order_conflict,
+    mirror_source_blocked,
+    mirror_kind_mismatch,
+    mirror_missing,
+    mirror_scope_shadow,
+)
+
+ALL_RULES: tuple[ModuleType, ...] = FILE_RULES + TREE_RULES
+
+
+def find_rule(name_or_code: str) -> ModuleType | None:
+    wanted = name_or_code.strip()
+    for module in ALL_RULES:
+        if wanted in (module.RULE.name, module.RULE.code) or wanted.upper() == module.RULE.code:
+            return module
+    return None
