@@ -26,8 +26,9 @@ import msgspec
 from bench_scale import tree  # the generated tree, cached under bench/out/
 from cilint.cache.codec import decode, encode
 from cilint.config.settings import load_settings
+from cilint.facts.result import FileResult
 from cilint.inputs.discovery import discover
-from cilint.pipeline.per_file import FileResult, analyze
+from cilint.pipeline.per_file import analyze
 
 _TWINS: dict[type, type] = {}
 _MSGPACK = msgspec.msgpack.Encoder()

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from cilint.config.settings import load_settings
-from cilint.explain.answer import explain
+from cilint.explain.answer import READS, explain
 from cilint.pipeline.run import load_tree
 from conftest import CORPUS_RELEASE, REPO, needs_shared
 
@@ -29,7 +29,7 @@ DIGEST = "sha256:" + "0123456789abcdef" * 4
 @pytest.fixture(scope="module")
 def corpus():  # noqa: ANN201
     settings = load_settings(CORPUS_RELEASE)
-    return settings, load_tree(settings)
+    return settings, load_tree(settings).context.view(READS, "explain")
 
 
 @needs_shared

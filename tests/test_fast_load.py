@@ -12,7 +12,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cilint.yaml.loading import _fast_documents, _has_source_trap, load_yaml
+from cilint.yaml.fast_path import fast_documents, has_source_trap
+from cilint.yaml.loading import load_yaml
 from conftest import REPO, SHARED
 
 
@@ -49,7 +50,7 @@ def test_fast_path_matches_libyaml_on_real_files(path: Path) -> None:
 
 def test_most_real_configs_take_the_fast_path() -> None:
     configs = [p for p in _files() if "ci-operator/config" in p.as_posix()]
-    fast = [p for p in configs if _fast_documents(p.read_bytes()) is not None]
+    fast = [p for p in configs if fast_documents(p.read_bytes()) is not None]
     assert len(fast) > 0.5 * len(configs)
 
 
@@ -131,7 +132,7 @@ def test_the_reference_still_reads_yaml_1_1() -> None:
     assert load_yaml(b"a: yes\nb: 017\n").documents == [{"a": True, "b": 15}]
 
 
-# The definition of a source trap, as one regular expression; `_has_source_trap` must agree.
+# The definition of a source trap, as one regular expression; `has_source_trap` must agree.
 _SOURCE_TRAPS = re.compile(rb"(?:^|[\s\[{,:?-])(?:[-+]?0(?:[0-9_]|b[01])|!)")
 
 
@@ -170,10 +171,10 @@ _SOURCE_TRAPS = re.compile(rb"(?:^|[\s\[{,:?-])(?:[-+]?0(?:[0-9_]|b[01])|!)")
     ).map(b"".join)
 )
 def test_source_trap_scan_matches_its_regex(content: bytes) -> None:
-    assert _has_source_trap(content) == bool(_SOURCE_TRAPS.search(content))
+    assert has_source_trap(content) == bool(_SOURCE_TRAPS.search(content))
 
 
 def test_source_trap_scan_matches_its_regex_on_real_files() -> None:
     for path in _files():
         content = path.read_bytes()
-        assert _has_source_trap(content) == bool(_SOURCE_TRAPS.search(content)), path
+        assert has_source_trap(content) == bool(_SOURCE_TRAPS.search(content)), path

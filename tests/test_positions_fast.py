@@ -1,4 +1,4 @@
-"""The text-only position finder (`_BlockText`) answers exactly as the composed libyaml nodes do:
+"""The text-only position finder (`BlockText`) answers exactly as the composed libyaml nodes do:
 for every key and value of every YAML file of the corpora, for paths that do not exist, and for
 generated documents full of the constructs it must recognise and turn away."""
 
@@ -13,10 +13,10 @@ import yaml_rs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cilint.yaml.loading import JsonPath, SourceMap, _BlockText, _compose_all
-
-REPO = Path(__file__).resolve().parent.parent
-SHARED_CORPUS = REPO.parent / "shared" / "corpus"
+from cilint.yaml.block_text import BlockText
+from cilint.yaml.json_path import JsonPath
+from cilint.yaml.source_map import SourceMap, _compose_all
+from conftest import CORPUS_CITOOLS, CORPUS_RELEASE, REPO, SHARED
 
 
 def node_paths(node: yaml.Node, prefix: JsonPath = ()) -> Iterator[JsonPath]:
@@ -51,7 +51,7 @@ def assert_same_positions(content: bytes) -> bool:
             for document in (0, 1):
                 expected = composed.locate(document, path, at)
                 assert fast.locate(document, path, at) == expected, (path, at, document)
-    return _BlockText.read(content) is not None
+    return BlockText.read(content) is not None
 
 
 def yaml_files(root: Path) -> list[Path]:
@@ -59,8 +59,8 @@ def yaml_files(root: Path) -> list[Path]:
 
 
 CORPORA = [
-    pytest.param(SHARED_CORPUS / "openshift-release", id="openshift-release"),
-    pytest.param(SHARED_CORPUS / "ci-tools-testdata", id="ci-tools-testdata"),
+    pytest.param(CORPUS_RELEASE, id="openshift-release"),
+    pytest.param(CORPUS_CITOOLS, id="ci-tools-testdata"),
     pytest.param(REPO / "examples" / "release", id="examples"),
     pytest.param(REPO / "tests" / "fixtures", id="fixtures"),
 ]
@@ -69,7 +69,7 @@ CORPORA = [
 @pytest.mark.parametrize("root", CORPORA)
 def test_every_path_of_the_corpus_is_located_as_the_nodes_do(root: Path) -> None:
     if not root.is_dir():
-        pytest.skip(f"{root} is absent (the shared corpus is not checked out here)")
+        pytest.skip(f"{root} is absent (the shared corpus is not at {SHARED}: set CILINT_SHARED)")
     files = yaml_files(root)
     taken = [path for path in files if assert_same_positions(path.read_bytes())]
     assert len(taken) >= len(files) // 2, "the fast path should take most real files"
@@ -90,7 +90,7 @@ def test_the_fast_path_turns_away_what_it_cannot_read() -> None:
         '"\\x61": 1\n',  # an escaped key
         "a : 1\n",  # a key with a space before ':'
     ):
-        assert _BlockText.read(text.encode()) is None, text
+        assert BlockText.read(text.encode()) is None, text
         assert_same_positions(text.encode())
 
 
@@ -173,7 +173,7 @@ def test_generated_documents_are_located_as_the_nodes_do(
 def test_in_the_subset_what_yaml_rs_reads_libyaml_reads(
     document: object, data: st.DataObject
 ) -> None:
-    """`_BlockText.read(content, parses=True)` skips libyaml's check when this run's analysis
+    """`BlockText.read(content, parses=True)` skips libyaml's check when this run's analysis
     parsed the file, maybe with yaml-rs: in the subset, yaml-rs accepting a file must mean
     libyaml accepts it, so both ways give the same reader."""
     lines = render(document, data.draw(st.sampled_from([0, 0, 2])), data)
@@ -187,6 +187,6 @@ def test_in_the_subset_what_yaml_rs_reads_libyaml_reads(
         yaml_rs.loads(content.decode())
     except yaml_rs.YAMLDecodeError:
         return  # the analysis would not have taken this file's facts from yaml-rs
-    trusted = _BlockText.read(content, parses=True)
-    checked = _BlockText.read(content)
+    trusted = BlockText.read(content, parses=True)
+    checked = BlockText.read(content)
     assert (trusted is None) == (checked is None), content

@@ -12,10 +12,11 @@ from cilint.cache.codec import RecordError, StoredRun, decode, decode_run, encod
 from cilint.cache.store import ResultCache
 from cilint.config.settings import load_settings
 from cilint.facts.model import Consumer, FileFacts, Location
+from cilint.facts.result import FileResult
 from cilint.findings import Finding, Severity
 from cilint.inputs.discovery import discover
 from cilint.inputs.kinds import Kind
-from cilint.pipeline.per_file import FileResult, analyze
+from cilint.pipeline.per_file import analyze
 from conftest import CORPUS_RELEASE, REPO, needs_shared
 
 FIXTURE_TREES = sorted((REPO / "tests" / "fixtures").glob("*/*/tree"))

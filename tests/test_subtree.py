@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from cilint.cache import closure as subtree
+from cilint.cache.store import ResultCache
 from cilint.config.settings import load_settings
-from cilint.explain.answer import explain
-from cilint.pipeline import run as engine
-from cilint.pipeline.run import CheckResult, RunOptions, load_tag_tree, load_tree, run_check
+from cilint.explain.answer import READS, answer_tag, explain
+from cilint.pipeline.results import CheckResult
+from cilint.pipeline.run import RunOptions, load_tree, run_check
 from cilint.tags import parse_ist
 from conftest import CORPUS_RELEASE, REPO
 
@@ -71,9 +72,10 @@ def _agree_per_tag(root: Path, cache: Path) -> None:
         if tag is None:
             continue
         for everyone in (False, True):
-            expected = explain(whole, registries, tag, everyone)
-            partial = load_tag_tree(settings, ist, RunOptions(jobs=1, cache_dir=cache), everyone)
-            assert explain(partial, registries, tag, everyone) == expected, ist
+            view = whole.context.view(READS, "explain")
+            expected = explain(view, registries, tag, None, everyone)
+            partial = answer_tag(settings, tag, RunOptions(jobs=1, cache_dir=cache), everyone)
+            assert partial == expected, ist
 
 
 @pytest.mark.parametrize("root", ROOTS, ids=lambda r: r.name)
@@ -146,5 +148,5 @@ def test_a_failing_cache_falls_back_to_the_whole_tree(tmp_path: Path) -> None:
     run_check(settings, None, RunOptions(jobs=1, cache_dir=cache))
     path = next(f.path for f in run_check(settings, None, RunOptions(jobs=1)).findings)
     expected = run_check(settings, [path], RunOptions(jobs=1)).findings
-    (cache / engine.ResultCache(cache, root).path.name).write_bytes(b"not a database" * 100)
+    (cache / ResultCache(cache, root).path.name).write_bytes(b"not a database" * 100)
     assert run_check(settings, [path], RunOptions(jobs=1, cache_dir=cache)).findings == expected

@@ -1,3 +1,3 @@
-from cilint.cli.commands import run
+from cilint.cli.entry import run
 
 run()

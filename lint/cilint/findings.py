@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import IntEnum
 
+from cilint.location import Location
+
 
 class Severity(IntEnum):
     """Ordered so that `severity >= fail_level` decides the exit code."""
@@ -25,6 +27,16 @@ class Severity(IntEnum):
             raise ValueError(f"unknown severity {text!r} (use error, warning or info)") from None
 
 
+@dataclass(frozen=True)
+class Fix:
+    """Reorder the sequence at `json_path` of YAML document `document` in the finding's file
+    into `order` (the only fix cilint makes: mirror lists into the policy's order)."""
+
+    document: int
+    json_path: tuple[str | int, ...]
+    order: tuple[str, ...]
+
+
 @dataclass(frozen=True, order=True)
 class Finding:
     """One problem at one place. `path` is root-relative with `/`; line/column are 1-based."""
@@ -39,7 +51,9 @@ class Finding:
     tag: str | None = None
     # Where a cross-file finding points, while its line and column are not resolved yet
     # (they are only for the findings that get reported). Not part of any output.
-    place: object = field(default=None, compare=False, repr=False)
+    place: Location | None = field(default=None, compare=False, repr=False)
+    # The mechanical change that removes it, when there is one (`cilint check --fix`).
+    fix: Fix | None = field(default=None, compare=False, repr=False)
 
     def as_json(self) -> dict[str, object]:
         record: dict[str, object] = {
@@ -54,12 +68,6 @@ class Finding:
         if self.tag is not None:
             record["tag"] = self.tag
         return record
-
-    @classmethod
-    def from_json(cls, record: dict[str, object]) -> Finding:
-        fields = dict(record)
-        fields["severity"] = Severity.parse(str(fields["severity"]))
-        return cls(**fields)  # type: ignore[arg-type]
 
 
 def sort_key(finding: Finding) -> tuple[str, int, int, str, str]:

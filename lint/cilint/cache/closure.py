@@ -1,26 +1,14 @@
-"""Runs about a few files or one tag, on a warm cache: load only the results that can change the
-answer, not the whole tree.
+"""Runs about a few files or one tag, on a warm cache: load only the results that can change
+the answer, not the whole tree.
 
 A PATH run (the pre-commit hook) reports the findings located in its files; `cilint explain`
-answers about one tag. Loading every result and building the whole graph for that took seconds
-at 30,000 configs. The cache indexes what each result mentions (`cilint.cache.index`), and from
-the files of interest this module follows those names to every file that can change a finding
-located in them, or the answer about the tag:
-
-- the producers of each tag they produce or consume (coverage, `disabled-producer`,
-  `duplicate-promotion`, `supplemental-overwrites-promotion`), the producers of every tag of a
-  stream they pull whole, and the pattern producers (`artImages`) of those namespaces;
-- for a registry step among them, every test that reaches it, up through the chains and
-  workflows that include it (the "used by" of its findings, and whether it is reached at all);
-- for every test and registry element loaded, the elements it resolves through, down to the
-  refs (resolution, `unresolved-step`);
-- every cluster manifest, when one is among them (mirror sets are merged per cluster);
-- the files that were skipped, so that `--show-files` lists the same.
-
-"Did you mean" needs more than that: the produced tags of a namespace (`unproduced-tag`) or the
-names of a registry kind (`unresolved-step`). A second round adds them, only when such a
-finding (or an unproduced tag in `explain`) appears. `tests/test_subtree.py` checks the result
-against the whole tree's for every file and many tags of the example tree and the corpus.
+answers about one tag. The cache indexes what each result mentions (`cilint.cache.index`), and
+`Gatherer` follows those names to the files a question needs. Which names to follow is derived
+from what the rules (and explain) declare they read (`cilint.rules.reads`): `STEPS` gives each
+read its gathering steps, so a new read without a step fails loudly (tests/test_reads.py) and a
+rule cannot read what it did not declare. "Did you mean" is demand-driven: the names a partial
+run asked for (`Demand`) are loaded afterwards, and the answer is computed again.
+`tests/test_subtree.py` checks the result against the whole tree's for every file and many tags.
 """
 
 from __future__ import annotations
@@ -30,7 +18,6 @@ from collections.abc import Callable, Iterable
 from cilint.cache.index import (
     PATTERNS,
     SKIPPED,
-    SUPPLEMENTAL,
     USED,
     consumed,
     defined,
@@ -41,9 +28,10 @@ from cilint.cache.index import (
     whole_stream,
 )
 from cilint.cache.store import ResultCache
+from cilint.facts.result import FileResult
 from cilint.inputs.discovery import InputFile
 from cilint.inputs.kinds import STEP_REGISTRY_KINDS, Kind
-from cilint.pipeline.per_file import FileResult
+from cilint.rules.reads import Demand, Read
 from cilint.tags import parse_ist
 
 Analyse = Callable[[list[InputFile]], dict[str, FileResult]]
@@ -74,6 +62,8 @@ class Gatherer:
         self.loaded: dict[str, FileResult] = {}
         self._asked: set[str] = set()
         self._down_done: set[str] = set()
+        self._namespaces_done: set[str] = set()
+        self._kinds_done: set[str] = set()
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -158,42 +148,104 @@ class Gatherer:
     def manifests(self) -> None:
         self.load(p for p, item in self.files.items() if item.kind is Kind.CLUSTER_MANIFEST)
 
-    def namespaces(self, namespaces: Iterable[str]) -> None:
-        """Every producer in these namespaces ("did you mean" among the produced tags)."""
-        for namespace in sorted(set(namespaces)):
+    def mirror_config(self) -> None:
+        self.load(p for p, item in self.files.items() if item.kind is Kind.CI_IMAGES_MIRROR)
+
+    def demanded(self, demand: Demand) -> bool:
+        """Load what "did you mean" asked for and was not loaded yet: every producer of the
+        namespaces, every element of the registry kinds. Whether anything new was asked."""
+        namespaces = demand.namespaces - self._namespaces_done
+        kinds = demand.registry_kinds - self._kinds_done
+        self._namespaces_done |= namespaces
+        self._kinds_done |= kinds
+        for namespace in sorted(namespaces):
             self.load(self.with_prefix(produced(namespace + "/")))
-
-    def registry_kinds(self, kinds: Iterable[str]) -> None:
-        """Every element of these kinds ("did you mean" among the registry's names)."""
-        for kind in sorted(set(kinds)):
+        for kind in sorted(kinds):
             self.load(self.with_prefix(defined(kind, "")))
-        self.down()
+        if kinds:
+            self.down()
+        return bool(namespaces or kinds)
 
 
-def for_files(gatherer: Gatherer, paths: list[str]) -> None:
-    """Everything that can change a finding located in `paths`."""
+# The gathering steps, in the order they run (`down` last: it follows every loaded result).
+PRODUCERS, USERS, MANIFESTS, MIRROR_CONFIG, DOWN = (
+    "producers",
+    "users",
+    "manifests",
+    "mirror-config",
+    "down",
+)
+_ORDER = (PRODUCERS, USERS, MANIFESTS, MIRROR_CONFIG, DOWN)
+
+# What each read needs loaded besides the files (or the tag) asked about. Demand-driven reads
+# (the names behind "did you mean") need nothing up front.
+STEPS: dict[Read, tuple[str, ...]] = {
+    # The producers, exact, per stream and per pattern, of what the files produce or consume.
+    Read.COVERAGE: (PRODUCERS,),
+    Read.PRODUCERS: (PRODUCERS,),
+    # A registry step's consumers are the tests that reach it; a test's, the steps it resolves to.
+    Read.CONSUMERS: (USERS, DOWN),
+    Read.CONSUMER_PLACES: (USERS, DOWN),
+    Read.REGISTRY: (USERS, DOWN),
+    Read.REGISTRY_NAMES: (),
+    Read.PRODUCED_NAMES: (),
+    # Mirror sets merge per cluster: every manifest, when one is asked about.
+    Read.MIRROR_SETS: (MANIFESTS,),
+    Read.MIRROR_CONFIG: (MIRROR_CONFIG,),
+}
+
+
+def steps_for(reads: Iterable[Read]) -> list[str]:
+    """The gathering steps `reads` need, in order; a read without an entry in `STEPS` fails."""
+    wanted: set[str] = set()
+    for read in reads:
+        if read not in STEPS:
+            raise KeyError(f"no gathering step for Read.{read.name}: add it to STEPS")
+        wanted.update(STEPS[read])
+    return [step for step in _ORDER if step in wanted]
+
+
+def for_files(gatherer: Gatherer, paths: list[str], reads: Iterable[Read]) -> None:
+    """Everything that can change a finding located in `paths`, for rules reading `reads`."""
     interest = gatherer.load(paths)
-    gatherer.producers_for(interest)
-    gatherer.up(interest)
-    if any(r.kind is Kind.CLUSTER_MANIFEST for r in interest):
-        gatherer.manifests()
-    gatherer.load(gatherer.mentioning([SKIPPED]))
+    for step in steps_for(reads):
+        if step == PRODUCERS:
+            gatherer.producers_for(interest)
+        elif step == USERS:
+            gatherer.up(interest)
+        elif step == MANIFESTS and any(r.kind is Kind.CLUSTER_MANIFEST for r in interest):
+            gatherer.manifests()
+        elif step == MIRROR_CONFIG:
+            gatherer.mirror_config()
+        elif step == DOWN:
+            gatherer.down()
+    gatherer.load(gatherer.mentioning([SKIPPED]))  # --show-files lists the same files
     gatherer.down()
 
 
-def for_tag(gatherer: Gatherer, ist: str, shown_importers: int | None) -> list[str]:
-    """Everything `cilint explain` shows about `ist`: its producers and consumers (with the
-    tests that reach it through the registry), the pattern and supplemental producers, the
-    cluster manifests that say how it is pulled, and the first `shown_importers` (None: all)
-    files that import its whole stream. Returns every file that imports the whole stream."""
+def for_tag(
+    gatherer: Gatherer, ist: str, reads: Iterable[Read], shown_importers: int | None
+) -> list[str]:
+    """Everything an answer about `ist` reading `reads` needs: its producers, its consumers
+    (and the first `shown_importers` (None: all) files that import its whole stream), and what
+    the reads' steps add. Returns every file that imports the whole stream."""
     tag = parse_ist(ist)
-    names = {produced(ist), consumed(ist), SUPPLEMENTAL}
+    steps = steps_for(reads)
+    names = {consumed(ist)}
     importers: list[str] = []
     if tag is not None:
-        names.add(PATTERNS + tag.namespace)
         importers = sorted(gatherer.mentioning([whole_stream(tag.stream)]))
+    if PRODUCERS in steps:
+        names.add(produced(ist))
+        if tag is not None:
+            names.add(PATTERNS + tag.namespace)
     listed = importers if shown_importers is None else importers[:shown_importers]
-    gatherer.up(gatherer.load(gatherer.mentioning(names) | set(listed)))
-    gatherer.manifests()
+    interest = gatherer.load(gatherer.mentioning(names) | set(listed))
+    if USERS in steps:
+        gatherer.up(interest)
+    if MANIFESTS in steps:
+        gatherer.manifests()
+    if MIRROR_CONFIG in steps:
+        gatherer.mirror_config()
     gatherer.down()
     return importers

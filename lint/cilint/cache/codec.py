@@ -22,8 +22,8 @@ from typing import TypeVar
 import lz4.block
 import msgspec
 
+from cilint.facts.result import FileResult
 from cilint.findings import Finding
-from cilint.pipeline.per_file import FileResult
 
 
 class StoredRun(msgspec.Struct, frozen=True, array_like=True):

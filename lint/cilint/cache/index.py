@@ -10,7 +10,6 @@ answer without loading every result (`cilint.cache.closure`):
     d:<kind>:<name>   defines a step-registry element (ref, chain, workflow, observer)
     u:<kind>:<name>   uses one (a test's workflow, a step list's refs and chains, observers)
     *patterns:<ns>    holds a pattern producer for the namespace (`artImages`, ...)
-    *supplemental     holds a ci-images-mirror supplemental producer
     *skipped          was not checked (its result says why)
 """
 
@@ -21,7 +20,6 @@ from collections.abc import Iterable
 from cilint.facts.model import Consumer, FileFacts, StepItem, StepPhases
 
 PATTERNS = "*patterns:"
-SUPPLEMENTAL = "*supplemental"
 SKIPPED = "*skipped"
 USED = "u:"
 
@@ -58,8 +56,6 @@ def mentions(facts: FileFacts, skipped: bool = False) -> frozenset[str]:
             names.add(PATTERNS + producer.pattern.namespace)
         elif producer.tag:
             names.add(produced(producer.tag))
-        if producer.kind == "supplemental":
-            names.add(SUPPLEMENTAL)
     _consumers(names, facts.consumers)
     for test in facts.tests:
         if test.workflow:

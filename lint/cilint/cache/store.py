@@ -18,7 +18,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import pickle
 import sqlite3
@@ -28,7 +27,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from cilint.cache.codec import RecordError, StoredRun, decode, decode_run, encode_run
-from cilint.pipeline.per_file import FileResult
+from cilint.facts.result import FileResult
 
 T = TypeVar("T")
 FORMAT = 5  # 5: results and runs are LZ4-compressed MessagePack records (cilint.cache.codec)
@@ -46,24 +45,6 @@ CREATE TABLE IF NOT EXISTS runs (key TEXT PRIMARY KEY, value BLOB NOT NULL);
 def default_directory() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "cilint"
-
-
-def file_key(salt: str, path: str, content: bytes) -> str:
-    digest = hashlib.blake2b(digest_size=20)
-    digest.update(salt.encode())
-    digest.update(b"\0")
-    digest.update(path.encode())
-    digest.update(b"\0")
-    digest.update(content)
-    return digest.hexdigest()
-
-
-def run_key(salt: str, keys: Iterable[tuple[str, str]]) -> str:
-    digest = hashlib.blake2b(digest_size=20)
-    digest.update(salt.encode())
-    # One update of the joined text: the same digest as one update per pair, 5x faster.
-    digest.update("".join(f"\0{path}\0{key}" for path, key in sorted(keys)).encode())
-    return digest.hexdigest()
 
 
 def _in_index_order(blobs: dict[str, tuple[bytes, Iterable[str]]]) -> list[tuple[str, str]]:

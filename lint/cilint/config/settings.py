@@ -48,7 +48,9 @@ class Settings:
     root: Path
     policy: Policy
     layout: Layout
-    rule_levels: dict[str, Severity | None]  # rule name → severity, None = off
+    # `rules:` of the configuration as written: rule name or code → severity or "off"
+    # (`cilint.rules.registry.rule_levels` reads it, and rejects unknown rules)
+    rule_options: dict[str, str]
     exclude: tuple[str, ...]
     fail_level: Severity
     config_file: str | None
@@ -106,8 +108,6 @@ def load_policy(reference: str, relative_to: Path | None) -> Policy:
 
 
 def load_settings(root: Path, config: Path | None = None) -> Settings:
-    from cilint.rules.registry import find_rule
-
     if config is None:
         config = next((root / n for n in CONFIG_FILE_NAMES if (root / n).is_file()), None)
     data: dict[str, object] = (
@@ -116,17 +116,11 @@ def load_settings(root: Path, config: Path | None = None) -> Settings:
     base = config.parent if config else None
     policy = load_policy(str(data.get("policy", DEFAULT_POLICY)), base)
     layout = Layout.from_mapping(data.get("layout", {}), policy.layout)  # type: ignore[arg-type]
-    levels: dict[str, Severity | None] = {}
-    for key, level in dict(data.get("rules", {})).items():  # type: ignore[call-overload]
-        module = find_rule(key)
-        if module is None:
-            raise CilintError(f"{config}: unknown rule {key!r} in rules: (see `cilint rules`)")
-        levels[module.RULE.name] = None if level == "off" else Severity.parse(level)
     return Settings(
         root=root,
         policy=policy,
         layout=layout,
-        rule_levels=levels,
+        rule_options=dict(data.get("rules", {})),  # type: ignore[call-overload]
         exclude=tuple(data.get("exclude", ())),  # type: ignore[arg-type]
         fail_level=Severity.parse(str(data.get("fail_level", "error"))),
         config_file=str(config) if config else None,

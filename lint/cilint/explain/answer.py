@@ -5,17 +5,32 @@ from __future__ import annotations
 
 import re
 
-from cilint.cache.closure import SHOWN_IMPORTERS
+from cilint.config.settings import Settings
 from cilint.facts.model import ACTIVE, CONDITIONAL, Producer
 from cilint.graph.tag_graph import CONDITIONAL_STATUS, UNPRODUCED, Coverage
-from cilint.pipeline.run import LoadedTree
-from cilint.rules.context import TreeContext, by
+from cilint.pipeline.run import RunOptions, answer_about_tag
+from cilint.rules.context import RuleContext, by
+from cilint.rules.reads import Read
 from cilint.tags import ImageTag, Registries
+
+# What an answer reads of the tree; a run about one tag loads what these need (cache.closure).
+READS = frozenset(
+    {
+        Read.COVERAGE,
+        Read.CONSUMERS,
+        Read.MIRROR_SETS,
+        Read.MIRROR_CONFIG,
+        Read.PRODUCED_NAMES,
+    }
+)
+# Files importing a tag's whole stream listed by default: a release stream such as ocp/4.17 is
+# imported by thousands of configs, and listing them all buries the rest of the answer.
+SHOWN_IMPORTERS = 5
 
 _OWNER_RE = re.compile(r"^(?P<org>[^/]+)/(?P<repo>[^@]+)@(?P<branch>\S+)(?: \[(?P<variant>.+)\])?$")
 
 
-def _producer_record(producer: Producer, context: TreeContext) -> dict[str, object]:
+def _producer_record(producer: Producer, context: RuleContext) -> dict[str, object]:
     location = context.resolve(producer.location)
     return {
         "kind": producer.kind,
@@ -27,11 +42,11 @@ def _producer_record(producer: Producer, context: TreeContext) -> dict[str, obje
     }
 
 
-def pull_chain(tree: LoadedTree, registries: Registries, tag: ImageTag) -> list[dict]:
+def pull_chain(tree: RuleContext, registries: Registries, tag: ImageTag) -> list[dict]:
     """How each policed cluster pulls `tag` through QCI-APPCI: the merged mirror order per
     kind, one item per distinct order, with the clusters that get it."""
     chains: dict[tuple[str, tuple[str, ...], bool], dict] = {}
-    for view in tree.context.mirror_views:
+    for view in tree.mirror_views:
         if view.policy.source != registries.qci_proxy or not view.entries:
             continue
         order = tuple(f"{repository}:{tag.qci_tag}" for repository in view.merged.with_source)
@@ -46,9 +61,9 @@ def pull_chain(tree: LoadedTree, registries: Registries, tag: ImageTag) -> list[
                 if view.merged.blocked
                 else "AllowContactingSource",
                 "path": view.entries[0].location.path,
-                "line": tree.context.resolve(view.entries[0].location).line,
+                "line": tree.resolve(view.entries[0].location).line,
                 "entries": sorted(
-                    {(e.location.path, tree.context.resolve(e.location).line) for e in view.entries}
+                    {(e.location.path, tree.resolve(e.location).line) for e in view.entries}
                 ),
             },
         )
@@ -69,15 +84,13 @@ def promotion_job(owner: str) -> str | None:
     return f"branch-ci-{match['org']}-{match['repo']}-{match['branch']}{variant}-images"
 
 
-def _mirror_insertion(tree: LoadedTree, tag: ImageTag) -> str:
-    supplemental = sorted(
-        (p.tag, p.location) for p in tree.graph.producers if p.kind == "supplemental" and p.tag
-    )
+def _mirror_insertion(tree: RuleContext, tag: ImageTag) -> str:
+    supplemental = sorted((p.tag, p.location) for p in tree.graph.supplemental_producers() if p.tag)
     if not supplemental:
         return "add it under supplementalCIImages of the ci-images-mirror config"
     path = supplemental[0][1].path
     after = [(t, loc) for t, loc in supplemental if t < tag.ist]
-    line = tree.context.resolve((after[-1] if after else supplemental[0])[1]).line
+    line = tree.resolve((after[-1] if after else supplemental[0])[1]).line
     place = (
         f"after {after[-1][0]} (line {line})"
         if after
@@ -89,13 +102,13 @@ def _mirror_insertion(tree: LoadedTree, tag: ImageTag) -> str:
     )
 
 
-def _suggestions(tree: LoadedTree, tag: ImageTag, coverage: Coverage) -> list[str]:
+def _suggestions(tree: RuleContext, tag: ImageTag, coverage: Coverage) -> list[str]:
     graph = tree.graph
     suggestions = []
     if coverage.status == CONDITIONAL_STATUS:
         rule = coverage.conditional[0]
         suggestions.append(
-            f"It exists only if {rule.detail} ({tree.context.where(rule.location)}) "
+            f"It exists only if {rule.detail} ({tree.where(rule.location)}) "
             "matches a tag that is really published; check that it is."
         )
         return suggestions
@@ -111,7 +124,7 @@ def _suggestions(tree: LoadedTree, tag: ImageTag, coverage: Coverage) -> list[st
             then = f", then let its promotion job {job} run (it runs on merge)" if job else ""
             suggestions.append(
                 f"Not promoted yet: {producer.detail} would write it but is {producer.state} "
-                f"({tree.context.where(producer.location)}); enable it{then}."
+                f"({tree.where(producer.location)}); enable it{then}."
             )
     else:
         suggestions.append(
@@ -125,16 +138,22 @@ def _suggestions(tree: LoadedTree, tag: ImageTag, coverage: Coverage) -> list[st
 
 
 def explain(
-    tree: LoadedTree, registries: Registries, tag: ImageTag, all_importers: bool = False
+    tree: RuleContext,
+    registries: Registries,
+    tag: ImageTag,
+    stream_importers: list[str] | None = None,
+    all_importers: bool = False,
 ) -> dict[str, object]:
+    """The answer about `tag`, from a view declaring `READS`. `stream_importers`: every file
+    importing the tag's whole stream, when only some of them are loaded (None: all are)."""
     graph = tree.graph
     coverage = graph.coverage(tag.ist)
     producers = sorted(
         graph.producers_of(tag.ist), key=lambda p: (p.state != ACTIVE, p.location, p.detail)
     )
-    resolve = tree.context.resolve
+    resolve = tree.resolve
     found = graph.consumers_of(tag.ist)
-    importers = tree.stream_importers
+    importers = stream_importers
     if importers is None:
         importers = sorted({c.location.path for c in found if c.stream})
     listed = set(importers if all_importers else importers[:SHOWN_IMPORTERS])
@@ -152,7 +171,7 @@ def explain(
     return {
         "spellings": registries.spellings(tag),
         "status": coverage.status,
-        "producers": [_producer_record(p, tree.context) for p in producers],
+        "producers": [_producer_record(p, tree) for p in producers],
         "consumers": [
             {"path": place[0], "line": place[1], "field": field, "via": via}
             for place, field, via in consumers
@@ -165,6 +184,25 @@ def explain(
         "pull_chain": pull_chain(tree, registries, tag),
         "suggestions": _suggestions(tree, tag, coverage),
     }
+
+
+def answer_tag(
+    settings: Settings,
+    tag: ImageTag,
+    options: RunOptions | None = None,
+    all_importers: bool = False,
+) -> dict[str, object]:
+    """The answer about `tag` for the tree under `settings.root`: with a cache, from the results
+    that `READS` need only."""
+    registries = settings.policy.registries
+    return answer_about_tag(
+        settings,
+        tag.ist,
+        READS,
+        lambda view, importers: explain(view, registries, tag, importers, all_importers),
+        options,
+        None if all_importers else SHOWN_IMPORTERS,
+    )
 
 
 def render_text(report: dict[str, object]) -> str:

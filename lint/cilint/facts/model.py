@@ -1,9 +1,7 @@
 """The plain records the per-file stage hands to the graph stage.
 
-They are frozen msgspec Structs, encoded as MessagePack arrays (`cilint.cache.codec`): a cold run at
-30,000 configs builds, encodes and decodes about 900,000 of them. A Struct is built in C, without
-the Python `__new__` of a NamedTuple, and encodes without calling back into Python
-(bench/bench_records.py compares the two).
+They are frozen msgspec Structs, encoded as MessagePack arrays (`cilint.cache.codec`): built,
+encoded and decoded in C, as a cold run does for about 900,000 of them (bench/NOTES.md).
 """
 
 from __future__ import annotations
@@ -14,6 +12,8 @@ from functools import cache
 
 import msgspec
 
+from cilint.location import Location
+
 # Producer states: what a producer does for its tag.
 ACTIVE = "active"  # the tag is written to QCI
 DISABLED = "disabled"  # a promotion target with `disabled: true`
@@ -21,53 +21,21 @@ EXCLUDED = "excluded"  # removed by `excluded_images`
 OPTIONAL = "optional"  # an `optional: true` image, left out of promotion
 CONDITIONAL = "conditional"  # exists only if something outside the repo happens
 
-PRODUCER_KINDS = (
-    "promotion",
-    "build-cache",
-    "supplemental",
-    "art",
-    "qci-to-appci",
-    "imagestream",
-    "buildconfig",
-    "mapping",
-)
+# Producer kinds, each with how messages say who writes a tag ("promoted by org/repo@main").
+PRODUCER_VERBS = {
+    "promotion": "promoted by",
+    "build-cache": "build cache of",
+    "supplemental": "mirrored by",
+    "art": "ART mirror rule in",
+    "qci-to-appci": "listed in qciToAppCIImages of",
+    "imagestream": "imported by",
+    "buildconfig": "built by",
+    "mapping": "mirrored by",
+}
 
 
 class Record(msgspec.Struct, frozen=True, array_like=True, cache_hash=True):
     """Immutable and hashable, compared field by field; encoded as an array."""
-
-
-class Location(Record):
-    """A place in a file. Facts carry it unresolved (line 0) with the JSON path of the value;
-    only places that end up in a finding or an answer are resolved to a line and column
-    (`cilint.facts.positions`), so most files are never parsed for positions."""
-
-    path: str
-    line: int = 0  # 1-based; 0 while unresolved
-    column: int = 0
-    document: int = 0
-    json_path: tuple[str | int, ...] = ()
-    at: str = "value"  # "key" or "value" of `json_path`
-
-    @property
-    def resolved(self) -> bool:
-        return self.line > 0
-
-    def sort_key(self) -> tuple:
-        return (
-            self.path,
-            self.line,
-            self.column,
-            self.document,
-            tuple(str(p) for p in self.json_path),
-            self.at,
-        )
-
-    def __lt__(self, other: Location) -> bool:
-        return self.sort_key() < other.sort_key()
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}"
 
 
 class TagPattern(Record):
@@ -103,7 +71,7 @@ def _compiled(regex: str | None) -> re.Pattern[str] | None:
 
 
 class Producer(Record):
-    kind: str  # one of PRODUCER_KINDS
+    kind: str  # one of PRODUCER_VERBS
     tag: str | None  # the IST it writes, or None for a pattern producer
     state: str
     location: Location

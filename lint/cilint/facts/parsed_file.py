@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING
 
 from cilint.inputs.discovery import relative_to_base
 from cilint.inputs.kinds import Kind
-from cilint.yaml.loading import JsonPath, SourceMap, YamlProblem
+from cilint.yaml.json_path import JsonPath
+from cilint.yaml.loading import YamlProblem
+from cilint.yaml.source_map import SourceMap
 
 if TYPE_CHECKING:
     from cilint.schema.violations import Violation

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from cilint.facts.model import Location
 from cilint.inputs.reading import read_bytes
-from cilint.yaml.loading import SourceMap
+from cilint.yaml.source_map import SourceMap
 
 
 class Positions:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cilint.facts.model import Consumer, Location, StepItem, StepPhases
 from cilint.facts.parsed_file import ParsedFile
-from cilint.yaml.loading import JsonPath
+from cilint.yaml.json_path import JsonPath
 
 PHASES = ("pre", "test", "post")
 

@@ -1,18 +1,19 @@
-"""Plan and apply `cilint check --fix`: only the safe, mechanical fix of mirror-precedence
-(reorder a mirror list into the policy's order); nothing else is ever rewritten."""
+"""Plan and apply `cilint check --fix`: the fixes that findings carry (`Finding.fix`), today
+only mirror-precedence's safe, mechanical one (reorder a mirror list into the policy's order);
+nothing else is ever rewritten."""
 
 from __future__ import annotations
 
 import difflib
 import sys
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from cilint.atomic_write import write_atomically
+from cilint.findings import Finding, Fix
 from cilint.fix.reorder import ReorderError, reorder_sequence
-from cilint.pipeline.run import LoadedTree
-from cilint.rules import mirror_precedence
 
 
 @dataclass(frozen=True)
@@ -23,16 +24,17 @@ class FilePlan:
     lists: int  # how many mirror lists were reordered
 
 
-def plan(tree: LoadedTree, root: Path, selected: callable) -> list[FilePlan]:  # type: ignore[valid-type]
-    by_file = defaultdict(list)
-    for fix in mirror_precedence.fixes(tree.context):
-        if selected(fix.path):
-            by_file[fix.path].append(fix)
+def plan(findings: Iterable[Finding], root: Path) -> list[FilePlan]:
+    """What applying the fixes of `findings` does to each file (one fix per place)."""
+    by_file: dict[str, dict[tuple[int, int], Fix]] = defaultdict(dict)
+    for finding in findings:
+        if finding.fix is not None:
+            by_file[finding.path][(finding.line, finding.column)] = finding.fix
     plans = []
     for path, fixes in sorted(by_file.items()):
         before = (root / path).read_bytes().decode("utf-8")
         after, done = before, 0
-        for fix in fixes:
+        for _, fix in sorted(fixes.items()):
             try:
                 after = reorder_sequence(after, fix.document, fix.json_path, list(fix.order))
                 done += 1

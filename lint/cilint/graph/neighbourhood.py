@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from cilint.errors import CilintError
 from cilint.facts.model import ACTIVE
 from cilint.graph.tag_graph import TagGraph
 from cilint.tags import Registries, TagSpellingError
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 def _add_tag(view: nx.DiGraph, graph: TagGraph, ist: str) -> None:
@@ -35,6 +37,8 @@ def _add_tag(view: nx.DiGraph, graph: TagGraph, ist: str) -> None:
 def neighbourhood(
     graph: TagGraph, registries: Registries, target: str | None, root: Path
 ) -> nx.DiGraph:
+    import networkx as nx  # only `cilint graph` needs it
+
     view = nx.DiGraph()
     if target is None:
         tags = {p.tag for p in graph.producers if p.tag} | {c.tag for c in graph.consumers if c.tag}
@@ -103,4 +107,5 @@ def render_json(view: nx.DiGraph) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
+# format name → renderer: the `--format` choices of `cilint graph`
 RENDERERS = {"dot": render_dot, "mermaid": render_mermaid, "json": render_json}

@@ -262,5 +262,9 @@ class TagGraph:
             ]
         return close
 
+    def supplemental_producers(self) -> list[Producer]:
+        """The ci-images-mirror config's supplementalCIImages entries."""
+        return [p for p in self.producers if p.kind == "supplemental"]
+
     def unresolved_steps(self) -> list[UnresolvedStep]:
         return list(self.unresolved)

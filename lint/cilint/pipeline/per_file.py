@@ -8,11 +8,10 @@ import re
 from dataclasses import replace
 from functools import cache
 
-import msgspec
-
 from cilint.facts import ci_operator, manifests, mapping, mirror_config, registry
 from cilint.facts.model import FileFacts
 from cilint.facts.parsed_file import Document
+from cilint.facts.result import FileResult
 from cilint.findings import Finding
 from cilint.inputs.discovery import InputFile
 from cilint.inputs.kinds import (
@@ -25,7 +24,8 @@ from cilint.inputs.kinds import (
 )
 from cilint.rules.context import FileContext
 from cilint.tags import Registries
-from cilint.yaml.loading import LoadedYaml, SourceMap, YamlProblem, load_yaml
+from cilint.yaml.loading import LoadedYaml, YamlProblem, load_yaml
+from cilint.yaml.source_map import SourceMap
 
 # Cheap pre-filter: a cluster manifest is parsed only if it may hold a kind cilint reads.
 _MANIFEST_KINDS_RE = re.compile(
@@ -36,17 +36,6 @@ _MANIFEST_KINDS_RE = re.compile(
 # A symbolic link stored by git as a plain file (core.symlinks=false, or a copied tree): one
 # line, no newline, naming a relative YAML path.
 _SYMLINK_STUB_RE = re.compile(rb"^[\w.@+-]+(?:/[\w.@+-]+)*\.ya?ml$")
-
-
-class FileResult(msgspec.Struct, frozen=True, array_like=True):
-    """What the per-file stage gives of one file; stored and shipped as `cilint.cache.codec`
-    encodes it."""
-
-    path: str
-    kind: Kind
-    findings: tuple[Finding, ...]  # all resolved (no `place`)
-    skipped: str | None = None  # why the file was not checked, when it was not
-    facts: FileFacts = msgspec.field(default_factory=FileFacts)
 
 
 @cache

@@ -1,39 +1,38 @@
-"""Orchestration of a check run: discover → per-file analysis → (cross-file rules) → filter."""
+"""Orchestration of a run: discover → per-file stage (workers, cache) → graph → rules → the
+findings wanted, located. Every command asks this module for what it needs: `run_check` for a
+check, `load_tree` for the whole graph, `answer_about_tag` for explain."""
 
 from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TypeVar
 
-from cilint.cache import closure as subtree
+from cilint.cache import closure
 from cilint.cache.codec import StoredRun, decode
-from cilint.cache.store import ResultCache, run_key
+from cilint.cache.keys import run_key
+from cilint.cache.store import ResultCache
 from cilint.config.settings import Settings, cache_salt
 from cilint.errors import CilintError
-from cilint.facts.model import Location
 from cilint.facts.positions import Positions
-from cilint.findings import Finding, Severity, sort_key
-from cilint.graph.tag_graph import UNPRODUCED, TagGraph
+from cilint.facts.result import FileResult
+from cilint.findings import Finding, sort_key
+from cilint.graph.tag_graph import TagGraph
 from cilint.inputs.discovery import InputFile, Inventory, discover
 from cilint.inputs.kinds import Kind
-from cilint.pipeline.per_file import FileResult
+from cilint.location import Location
+from cilint.pipeline.results import CheckResult, LoadedTree
 from cilint.pipeline.workers import Fresh, Job, Workers, analyse_batch, batches, locate_batch
 from cilint.pipeline.workers import store as workers_store
-from cilint.rules.context import TreeContext
+from cilint.rules.context import RuleContext, TreeContext
+from cilint.rules.reads import Demand, Read
+from cilint.rules.registry import TREE_RULES, rule_levels
 
-
-@dataclass
-class CheckResult:
-    findings: list[Finding]
-    inventory: Inventory
-    files_reported: int  # files whose findings are reported (all, or those under PATHs)
-
-    def count(self, severity: Severity) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
+T = TypeVar("T")
 
 
 def is_selected(path: str, selection: list[str] | None) -> bool:
@@ -49,18 +48,12 @@ class RunOptions:
     jobs: int = 1  # worker processes for the per-file stage; 0 = one per core
     cache_dir: Path | None = None  # None: no persistent cache
     parallel_min: int = 200  # below this many files to analyse, workers cost more than they save
-    # The process exits right after the run (`cilint.cli.run`): what the run built is kept, not
-    # freed object by object (at 30,000 configs ~5 million objects, 0.2 s).
-    exits_after: bool = False
-
-
-_KEPT: list[object] = []  # a run's objects, while the process exits (`RunOptions.exits_after`)
 
 
 @contextmanager
-def _without_gc() -> Iterator[None]:
-    """A run allocates millions of long-lived objects and frees almost none; the cyclic garbage
-    collector would scan them all again and again (measured: 10x slower position lookups)."""
+def _gc_paused() -> Iterator[None]:
+    """A run allocates millions of long-lived objects and frees almost none, which the cyclic
+    collector would rescan again and again; its state is restored after."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -75,8 +68,8 @@ def _session(
     settings: Settings, options: RunOptions
 ) -> Iterator[tuple[Inventory, ResultCache | None, Workers]]:
     """What every run holds: the inputs, the cache (if any) and the workers, closed at the
-    end; the cyclic garbage collector is off meanwhile."""
-    with _without_gc():
+    end."""
+    with _gc_paused():
         inventory = discover(settings.root, settings.layout, settings.exclude)
         cache = (
             ResultCache(options.cache_dir, settings.root, salt(settings))
@@ -92,6 +85,16 @@ def _session(
                 cache.close()
 
 
+def _enabled_rules(settings: Settings) -> list:
+    disabled = _disabled(settings)
+    return [rule for rule in TREE_RULES if rule.RULE.name not in disabled]
+
+
+def tree_reads(settings: Settings) -> frozenset[Read]:
+    """What the enabled cross-file rules read (their `READS`)."""
+    return frozenset(read for rule in _enabled_rules(settings) for read in rule.READS)
+
+
 def run_check(
     settings: Settings, selection: list[str] | None = None, options: RunOptions | None = None
 ) -> CheckResult:
@@ -99,21 +102,18 @@ def run_check(
     (root-relative files or folders) when given."""
     options = options or RunOptions()
     with _session(settings, options) as (inventory, cache, workers):
-        kept = _KEPT if options.exits_after else None
-        all_findings, checked, skipped = _findings(
-            settings, selection, inventory, cache, workers, kept
-        )
-        inventory.skipped = list(skipped)
+        run = _findings(settings, selection, inventory, cache, workers)
+        inventory.skipped = list(run.skipped)
         findings = resolve_findings(
-            [f for f in all_findings if is_selected(f.path, selection)], settings.root, workers
+            [f for f in run.findings if is_selected(f.path, selection)], settings.root, workers
         )
-        reported = sum(1 for path in checked if is_selected(path, selection))
-        levels = settings.rule_levels
+        reported = sum(1 for path in run.checked if is_selected(path, selection))
+        levels = rule_levels(settings)
         findings = [
             replace(f, severity=levels[f.rule]) if levels.get(f.rule) else f for f in findings
         ]
         findings.sort(key=sort_key)
-        return CheckResult(findings, inventory, reported)
+        return CheckResult(findings, inventory, reported, run.tree)
 
 
 # A PATH run over at most this share of the inputs loads only what its files need
@@ -121,12 +121,17 @@ def run_check(
 _SUBTREE_SHARE = 0.2
 
 
-Run = tuple[list[Finding], list[str], list[tuple[str, str]]]  # findings, checked, skipped
+@dataclass
+class _Run:
+    findings: list[Finding]
+    checked: list[str]
+    skipped: list[tuple[str, str]]
+    tree: LoadedTree | None = None  # None when a stored run answered
 
 
-def _stored_run(cache: ResultCache, key: str) -> Run | None:
+def _stored_run(cache: ResultCache, key: str) -> _Run | None:
     stored = cache.run(key)
-    return None if stored is None else (stored.findings, stored.checked, stored.skipped)
+    return None if stored is None else _Run(stored.findings, stored.checked, stored.skipped)
 
 
 def _findings(
@@ -135,11 +140,9 @@ def _findings(
     inventory: Inventory,
     cache: ResultCache | None,
     workers: Workers,
-    kept: list[object] | None = None,
-) -> Run:
+) -> _Run:
     """Every finding of the tree (resolved, and stored as the whole run), or for a PATH run
-    at least those located in its files; with the files checked and skipped. The results and
-    the tree go into `kept` when given."""
+    at least those located in its files; with the files checked and skipped."""
     keys = file_keys(settings, inventory, cache)
     complete = keys.complete  # every key known from the stats: the run's key is known now
     run = run_key(salt(settings), keys.keys.items()) if complete else ""
@@ -157,20 +160,19 @@ def _findings(
         if cache and (stored := _stored_run(cache, run)):
             return stored  # files were touched, their bytes did not change
     if partial:
-        tree = _partial_tree(settings, inventory, cache, keys, results, selected)  # type: ignore[arg-type]
+        assert cache is not None
+        tree = _partial_tree(settings, inventory, cache, keys, results, selected)
         if tree is not None:
-            return tree.findings, tree.checked, inventory.skipped
+            return _Run(tree.findings, tree.checked, tree.skipped, tree)
         results = analyse_inputs(settings, inventory, workers, cache, keys)  # the cache failed
     chosen = None if selection is None else lambda p: is_selected(p, selection)
     tree = build_tree(settings, inventory, results, selected=chosen)
-    if kept is not None:
-        kept.append((results, tree))
     if cache is None or selection is not None:  # a partial run resolves only its own findings
-        return tree.findings, tree.checked, inventory.skipped
+        return _Run(tree.findings, tree.checked, tree.skipped, tree)
     findings = resolve_findings(tree.findings, settings.root, workers)
     _settle(workers, cache)
-    cache.store_run(run, StoredRun(findings, tree.checked, inventory.skipped))
-    return findings, tree.checked, inventory.skipped
+    cache.store_run(run, StoredRun(findings, tree.checked, tree.skipped))
+    return _Run(findings, tree.checked, tree.skipped, tree)
 
 
 def _partial_tree(
@@ -185,14 +187,26 @@ def _partial_tree(
     failed on the way (its index may then be incomplete)."""
     if not cache.usable:
         return None
-    skipped = list(inventory.skipped)
     gatherer = _gatherer(settings, inventory, cache, keys, fresh)
-    subtree.for_files(gatherer, [p for p in selected if p in keys.keys])
-    tree = _gathered_tree(settings, inventory, gatherer, selected=set(selected))
-    if cache.usable:
-        return tree
-    inventory.skipped = skipped
-    return None
+    closure.for_files(gatherer, [p for p in selected if p in keys.keys], tree_reads(settings))
+    chosen = set(selected)
+    tree = _settled(
+        gatherer,
+        lambda demand: build_tree(
+            settings, inventory, gatherer.loaded, selected=chosen.__contains__, demand=demand
+        ),
+    )
+    return tree if cache.usable else None
+
+
+def _settled(gatherer: closure.Gatherer, compute: Callable[[Demand], T]) -> T:
+    """`compute` on the gathered results, again after loading what its "did you mean" asked
+    for, until it asks for nothing new."""
+    demand = Demand()
+    while True:
+        answer = compute(demand)
+        if not gatherer.demanded(demand):
+            return answer
 
 
 def _settle(workers: Workers, cache: ResultCache | None) -> None:
@@ -208,7 +222,7 @@ def _gatherer(
     cache: ResultCache,
     keys: FileKeys,
     fresh: dict[str, FileResult],
-) -> subtree.Gatherer:
+) -> closure.Gatherer:
     job = _job(settings, None)  # a result the cache lost is analysed here, not stored
 
     def analyse_now(items: list[InputFile]) -> dict[str, FileResult]:
@@ -218,62 +232,13 @@ def _gatherer(
             if not outcome.error
         }
 
-    return subtree.Gatherer(cache, inventory.files, keys.keys, fresh, analyse_now)
-
-
-def _gathered_tree(
-    settings: Settings,
-    inventory: Inventory,
-    gatherer: subtree.Gatherer,
-    selected: set[str] | None = None,
-    tag: str | None = None,
-) -> LoadedTree:
-    """The tree of the gathered results: the findings located in `selected` (rules run), or the
-    graph around `tag` (no rules). When "did you mean" needs them, a second round adds the
-    producers of a namespace or the elements of a registry kind, and builds it again."""
-    skipped = list(inventory.skipped)
-
-    def build() -> LoadedTree:
-        inventory.skipped = list(skipped)
-        if selected is None:
-            return build_tree(settings, inventory, gatherer.loaded, rules=False)
-        return build_tree(settings, inventory, gatherer.loaded, selected=selected.__contains__)
-
-    tree = build()
-    namespaces: set[str] = set()
-    kinds: set[str] = set()
-    if tag is not None and tree.graph.coverage(tag).status == UNPRODUCED:
-        namespaces.add(tag.split("/", 1)[0])
-    if selected is not None:
-        namespaces |= {
-            f.tag.split("/", 1)[0] for f in tree.findings if f.rule == "unproduced-tag" and f.tag
-        }
-        kinds = {s.kind for s in tree.graph.unresolved_steps() if s.location.path in selected}
-    if not (namespaces or kinds):
-        return tree
-    gatherer.namespaces(namespaces)
-    gatherer.registry_kinds(kinds)
-    return build()
-
-
-@dataclass
-class LoadedTree:
-    """Every input analysed, the tag graph built, every rule run."""
-
-    inventory: Inventory
-    checked: list[str]
-    findings: list[Finding]
-    graph: TagGraph
-    context: TreeContext
-    # For a tree gathered around one tag: every file importing its whole stream (only some are
-    # loaded); None when every file is loaded and the graph knows them all.
-    stream_importers: list[str] | None = None
+    return closure.Gatherer(cache, inventory.files, keys.keys, fresh, analyse_now)
 
 
 def load_tree(
     settings: Settings, options: RunOptions | None = None, rules: bool = True
 ) -> LoadedTree:
-    """The analysed tree and its graph (for explain, graph, --fix); `rules=False` skips the
+    """The analysed tree and its graph (for `cilint graph`); `rules=False` skips the
     cross-file rules when only the graph is wanted."""
     with _session(settings, options or RunOptions()) as (inventory, cache, workers):
         keys = file_keys(settings, inventory, cache)
@@ -281,26 +246,35 @@ def load_tree(
         return build_tree(settings, inventory, results, rules)
 
 
-def load_tag_tree(
-    settings: Settings, ist: str, options: RunOptions | None = None, all_importers: bool = False
-) -> LoadedTree:
-    """The graph around one tag (for explain): with a cache, only the results that can change
-    the answer are loaded (`cilint.cache.closure`;
-    of the files importing the tag's whole stream, the
-    first `subtree.SHOWN_IMPORTERS` unless `all_importers`); without one, the whole tree."""
+def answer_about_tag(
+    settings: Settings,
+    ist: str,
+    reads: Iterable[Read],
+    answer: Callable[[RuleContext, list[str] | None], T],
+    options: RunOptions | None = None,
+    shown_importers: int | None = None,
+) -> T:
+    """`answer(view, importers)` about one tag, the view holding `reads`. With a cache, only
+    the results that can change the answer are loaded (`cilint.cache.closure`; of the files
+    importing the tag's whole stream, the first `shown_importers`, None: all, and `importers`
+    lists them all); without one, the whole tree (`importers` is None)."""
     options = options or RunOptions()
+    reads = frozenset(reads)
     if options.cache_dir is None:
-        return load_tree(settings, options, rules=False)
+        tree = load_tree(settings, options, rules=False)
+        return answer(tree.context.view(reads, "explain"), None)
     with _session(settings, options) as (inventory, cache, workers):
         keys = file_keys(settings, inventory, cache)
         fresh = analyse_inputs(settings, inventory, workers, cache, keys, load_all=False)
         assert cache is not None  # a cache directory was given
         gatherer = _gatherer(settings, inventory, cache, keys, fresh)
-        shown = None if all_importers else subtree.SHOWN_IMPORTERS
-        importers = subtree.for_tag(gatherer, ist, shown)
-        tree = _gathered_tree(settings, inventory, gatherer, tag=ist)
-        tree.stream_importers = importers
-        return tree
+        importers = closure.for_tag(gatherer, ist, reads, shown_importers)
+
+        def compute(demand: Demand) -> T:
+            tree = build_tree(settings, inventory, gatherer.loaded, rules=False, demand=demand)
+            return answer(tree.context.view(reads, "explain"), importers)
+
+        return _settled(gatherer, compute)
 
 
 _FILES_PER_TASK = 32
@@ -315,7 +289,8 @@ def resolve_findings(
     pending = [f for f in ordered if f.place is not None]
     groups: dict[str, list[Location]] = {}
     for finding in pending:
-        groups.setdefault(finding.path, []).append(finding.place)  # type: ignore[arg-type]
+        assert finding.place is not None
+        groups.setdefault(finding.path, []).append(finding.place)
     tasks = [
         [place for group in chunk for place in group]
         for chunk in batches(groups.values(), _FILES_PER_TASK)
@@ -340,13 +315,14 @@ def resolve_findings(
                 finding.severity,
                 finding.message,
                 finding.tag,
+                fix=finding.fix,
             )
         resolved.append(finding)
     return resolved
 
 
 def _disabled(settings: Settings) -> frozenset[str]:
-    return frozenset(name for name, level in settings.rule_levels.items() if level is None)
+    return frozenset(name for name, level in rule_levels(settings).items() if level is None)
 
 
 def salt(settings: Settings) -> str:
@@ -451,34 +427,36 @@ def build_tree(
     results: dict[str, FileResult],
     rules: bool = True,
     selected: Callable[[str], bool] | None = None,
+    demand: Demand | None = None,
 ) -> LoadedTree:
-    disabled = _disabled(settings)
+    """The graph of `results` and, with `rules`, the findings of every enabled cross-file rule
+    (only those located in `selected` files, when given). `demand` records what "did you mean"
+    asks for, in a partial run."""
     findings: list[Finding] = []
     checked: list[str] = []
+    skipped = list(inventory.skipped)
     facts = []
     for item in inventory.files:
         result = results.get(item.path)
         if result is None:
             continue
         if result.skipped:
-            inventory.skipped.append((item.path, result.skipped))
+            skipped.append((item.path, result.skipped))
             continue
         checked.append(item.path)
         findings.extend(result.findings)
         facts.append(result.facts)
-    inventory.skipped.sort()
+    skipped.sort()
     graph = TagGraph(facts, settings.policy.exempt_namespaces)
     manifests = [f.path for f in inventory.files if f.kind is Kind.CLUSTER_MANIFEST]
     registries = settings.policy.registries
     context = TreeContext(graph, registries, settings.policy, manifests, Positions(settings.root))
     if selected is not None:
         context.selected = selected
-    from cilint.rules.registry import TREE_RULES  # not needed by explain: imported here
-
-    for rule in TREE_RULES if rules else ():
-        if rule.RULE.name not in disabled:
-            findings.extend(rule.check(context))
-    return LoadedTree(inventory, checked, findings, graph, context)
+    context.demand = demand
+    for rule in _enabled_rules(settings) if rules else ():
+        findings.extend(rule.check(context.view(rule.READS, rule.RULE.name)))
+    return LoadedTree(checked, skipped, findings, graph, context, results)
 
 
 def relative_selection(root: Path, paths: list[str]) -> list[str]:

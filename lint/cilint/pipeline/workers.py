@@ -28,7 +28,8 @@ import msgspec
 
 from cilint.cache.codec import encode
 from cilint.cache.index import mentions
-from cilint.cache.store import ResultCache, file_key
+from cilint.cache.keys import file_key
+from cilint.cache.store import ResultCache
 from cilint.facts.model import Location
 from cilint.facts.positions import Positions
 from cilint.inputs.discovery import InputFile

@@ -1,19 +1,31 @@
-"""Reporters: one module per output format, each `render(result, options) -> str`."""
+"""Reporters: one module per output format, each `render(result, options) -> str`.
+
+`FORMATS` is the registry: the CLI's `--format` choices come from it, and a renderer's module
+is imported only when its format is asked for. Adding a format is one module and one line here.
+"""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
-from cilint.report import json_format, junit, sarif, text
+from cilint.pipeline.results import CheckResult
 from cilint.report.options import ReportOptions
 
-Renderer = Callable[..., str]
+Renderer = Callable[[CheckResult, ReportOptions], str]
 
-RENDERERS: dict[str, Renderer] = {
-    "text": text.render,
-    "json": json_format.render,
-    "sarif": sarif.render,
-    "junit": junit.render,
+# format name → the module under cilint.report that renders it
+FORMATS: dict[str, str] = {
+    "text": "text",
+    "json": "json_format",
+    "sarif": "sarif",
+    "junit": "junit",
 }
 
-__all__ = ["RENDERERS", "ReportOptions"]
+
+def renderer(name: str) -> Renderer:
+    render: Renderer = importlib.import_module(f"cilint.report.{FORMATS[name]}").render
+    return render
+
+
+__all__ = ["FORMATS", "ReportOptions", "renderer"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import orjson
 
-from cilint.pipeline.run import CheckResult
+from cilint.pipeline.results import CheckResult
 from cilint.report.options import ReportOptions
 from cilint.report.summary import counts
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
-from cilint.pipeline.run import CheckResult
+from cilint.pipeline.results import CheckResult
 from cilint.report.options import ReportOptions
 from cilint.rules.registry import ALL_RULES
 

@@ -7,7 +7,7 @@ import json
 
 from cilint import __version__
 from cilint.findings import Severity
-from cilint.pipeline.run import CheckResult
+from cilint.pipeline.results import CheckResult
 from cilint.report.options import ReportOptions
 from cilint.rules.registry import ALL_RULES
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cilint.findings import Severity
-from cilint.pipeline.run import CheckResult
+from cilint.pipeline.results import CheckResult
 
 
 def counts(result: CheckResult) -> dict[str, int]:

@@ -7,7 +7,7 @@ severity; otherwise the output is plain and greppable.
 from __future__ import annotations
 
 from cilint.findings import Severity
-from cilint.pipeline.run import CheckResult
+from cilint.pipeline.results import CheckResult
 from cilint.report.options import ReportOptions
 from cilint.report.summary import summary_line
 

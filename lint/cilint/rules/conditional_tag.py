@@ -32,7 +32,8 @@ from collections.abc import Iterator
 
 from cilint.findings import Finding, Severity
 from cilint.graph.tag_graph import CONDITIONAL_STATUS
-from cilint.rules.context import TreeContext
+from cilint.rules.context import RuleContext
+from cilint.rules.reads import Read
 from cilint.rules.spec import RuleSpec
 
 RULE = RuleSpec(
@@ -41,9 +42,10 @@ RULE = RuleSpec(
     severity=Severity.INFO,
     summary="A consumed tag that only a pattern rule (artImages, tag_by_commit) covers.",
 )
+READS = frozenset({Read.CONSUMER_PLACES, Read.COVERAGE})
 
 
-def check(ctx: TreeContext) -> Iterator[Finding]:
+def check(ctx: RuleContext) -> Iterator[Finding]:
     graph = ctx.graph
     conditional: dict[str, bool] = {}  # per tag: ~4,000 tags at ~120,000 places (30k configs)
     for (location, ist, _stream), consumers in ctx.consumer_places().items():

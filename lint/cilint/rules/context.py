@@ -3,18 +3,20 @@ whole tree and the site's registries (`TreeContext`, cross-file rules)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from cilint.config.mirror_policy import Cluster, clusters
 from cilint.config.settings import Policy
-from cilint.facts.model import Location, Producer
+from cilint.facts.model import PRODUCER_VERBS, Location, Producer
 from cilint.facts.parsed_file import ParsedFile
 from cilint.facts.positions import Positions
-from cilint.findings import Finding, Severity
+from cilint.findings import Finding, Fix, Severity
 from cilint.graph.mirror_views import MirrorView, cluster_names, views
 from cilint.graph.tag_graph import TagGraph
+from cilint.rules.reads import Demand, GraphReads, Read, undeclared
 from cilint.rules.spec import RuleSpec
 from cilint.tags import Registries, parse_ist
 
@@ -51,6 +53,8 @@ def everything(path: str) -> bool:
 
 @dataclass
 class TreeContext:
+    """The whole tree as the cross-file stage holds it. Rules see it through `view`."""
+
     graph: TagGraph
     registries: Registries
     policy: Policy | None = None
@@ -58,9 +62,15 @@ class TreeContext:
     positions: Positions | None = None
     # Which files' findings are wanted (a PATH run); rules skip the others early.
     selected: Callable[[str], bool] = everything
+    # Set in a partial run: records the names "did you mean" asked for (`cilint.rules.reads`).
+    demand: Demand | None = None
     _consumer_places: dict | None = field(default=None, init=False, repr=False)
     _resolved: dict[Location, Location] = field(default_factory=dict, init=False, repr=False)
     _spellings: dict[str, dict[str, str]] = field(default_factory=dict, init=False, repr=False)
+
+    def view(self, reads: Iterable[Read], owner: str) -> RuleContext:
+        """What `owner` (a rule, or explain) may read: `reads`, and the wording helpers."""
+        return RuleContext(self, frozenset(reads), owner)
 
     def consumer_places(self) -> dict[tuple[Location, str | None, str | None], list]:
         """`TagGraph.consumers_by_place`, limited to the selected files (computed once: the
@@ -111,6 +121,7 @@ class TreeContext:
         message: str,
         severity: Severity | None = None,
         tag: str | None = None,
+        fix: Fix | None = None,
     ) -> Finding:
         return Finding(
             path=location.path,
@@ -122,6 +133,7 @@ class TreeContext:
             message=message,
             tag=tag,
             place=None if location.resolved else location,
+            fix=fix,
         )
 
     def spelling(self, ist: str, form: str) -> str:
@@ -137,22 +149,47 @@ class TreeContext:
         return f"{ist} ({self.spelling(ist, 'qci')})" if parse_ist(ist) else ist
 
 
-_VERB = {
-    "promotion": "promoted by",
-    "build-cache": "build cache of",
-    "supplemental": "mirrored by",
-    "art": "ART mirror rule in",
-    "qci-to-appci": "listed in qciToAppCIImages of",
-    "imagestream": "imported by",
-    "buildconfig": "built by",
-    "mapping": "mirrored by",
+# TreeContext attributes that hold cross-file data, by the read they belong to.
+_TREE_READS: dict[str, Read] = {
+    "consumer_places": Read.CONSUMER_PLACES,
+    "mirror_views": Read.MIRROR_SETS,
+    "clusters": Read.MIRROR_SETS,
+    "manifest_paths": Read.MIRROR_SETS,
 }
 
 
-def by(producer: object) -> str:
+class RuleContext:
+    """What one cross-file rule sees: the graph through its declared reads (`GraphReads`), the
+    policy, the selection, and how to word and place a finding. Everything is bound once, so
+    a rule reads it as cheaply as the tree itself."""
+
+    def __init__(self, tree: TreeContext, reads: frozenset[Read], owner: str) -> None:
+        self.reads = reads
+        self.owner = owner
+        self._tree = tree
+        self.graph = GraphReads(tree.graph, reads, owner, tree.demand)
+        self.registries = tree.registries
+        self.policy = tree.policy
+        self.selected = tree.selected
+        self.finding = tree.finding
+        self.resolve = tree.resolve
+        self.where = tree.where
+        self.describe = tree.describe
+        self.spelling = tree.spelling
+        self.both_spellings = tree.both_spellings
+
+    def __getattr__(self, name: str) -> Any:  # cross-file data: only what was declared
+        read = _TREE_READS.get(name)
+        if read is None:
+            raise AttributeError(name)
+        if read not in self.reads:
+            raise undeclared(self.owner, name, read)
+        return getattr(self._tree, name)
+
+
+def by(producer: Producer) -> str:
     """`promoted by org/repo@branch`, `mirrored by <file>`: who writes a tag, for messages."""
-    kind = producer.kind  # type: ignore[attr-defined]
-    return f"{_VERB.get(kind, kind)} {producer.owner}"  # type: ignore[attr-defined]
+    return f"{PRODUCER_VERBS.get(producer.kind, producer.kind)} {producer.owner}"
 
 
 def uses(consumers: list, limit: int = 2) -> str:
@@ -165,15 +202,19 @@ def uses(consumers: list, limit: int = 2) -> str:
 
 
 def cluster_findings(
-    ctx: TreeContext,
+    ctx: RuleContext,
     rule: RuleSpec,
     items: list[tuple[Location, str, Severity | None, Cluster]],
+    fixes: dict[Location, Fix] | None = None,
 ) -> Iterator[Finding]:
-    """One finding per place for a problem found on many clusters (see `per_place`)."""
+    """One finding per place for a problem found on many clusters (see `per_place`), with the
+    fix of its place when `fixes` has one."""
     for location, message, severity, found in per_place(items):
         if not ctx.selected(location.path):
             continue
-        yield ctx.finding(rule, location, message.format(clusters=cluster_names(found)), severity)
+        text = message.format(clusters=cluster_names(found))
+        fix = fixes.get(location) if fixes else None
+        yield ctx.finding(rule, location, text, severity, fix=fix)
 
 
 def per_place(

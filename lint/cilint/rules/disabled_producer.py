@@ -32,7 +32,8 @@ from collections.abc import Iterator
 
 from cilint.findings import Finding, Severity
 from cilint.graph.tag_graph import UNPRODUCED
-from cilint.rules.context import TreeContext, uses
+from cilint.rules.context import RuleContext, uses
+from cilint.rules.reads import Read
 from cilint.rules.spec import RuleSpec
 
 RULE = RuleSpec(
@@ -41,6 +42,7 @@ RULE = RuleSpec(
     severity=Severity.ERROR,
     summary="A consumed tag whose every producer is disabled, excluded or optional.",
 )
+READS = frozenset({Read.CONSUMER_PLACES, Read.COVERAGE})
 
 _WHY = {
     "disabled": "a disabled promotion target",
@@ -49,7 +51,7 @@ _WHY = {
 }
 
 
-def check(ctx: TreeContext) -> Iterator[Finding]:
+def check(ctx: RuleContext) -> Iterator[Finding]:
     graph = ctx.graph
     for (location, ist, stream), consumers in ctx.consumer_places().items():
         if ist and graph.is_exempt(ist):

@@ -33,7 +33,8 @@ from collections.abc import Iterator
 
 from cilint.facts.model import ACTIVE, Location, Producer
 from cilint.findings import Finding, Severity
-from cilint.rules.context import TreeContext
+from cilint.rules.context import RuleContext
+from cilint.rules.reads import Read
 from cilint.rules.spec import RuleSpec
 
 RULE = RuleSpec(
@@ -42,9 +43,10 @@ RULE = RuleSpec(
     severity=Severity.ERROR,
     summary="The same tag is promoted by two enabled promotions (configs or variants).",
 )
+READS = frozenset({Read.PRODUCERS})
 
 
-def check(ctx: TreeContext) -> Iterator[Finding]:
+def check(ctx: RuleContext) -> Iterator[Finding]:
     by_tag: dict[str, list[Producer]] = defaultdict(list)
     for producer in ctx.graph.producers:
         if producer.kind == "promotion" and producer.state == ACTIVE and producer.tag:

@@ -27,7 +27,8 @@ from collections.abc import Iterator
 
 from cilint.config.mirror_policy import IDMS, ITMS
 from cilint.findings import Finding, Severity
-from cilint.rules.context import TreeContext, cluster_findings
+from cilint.rules.context import RuleContext, cluster_findings
+from cilint.rules.reads import Read
 from cilint.rules.spec import RuleSpec
 
 RULE = RuleSpec(
@@ -36,9 +37,10 @@ RULE = RuleSpec(
     severity=Severity.WARNING,
     summary="A cluster's ImageTagMirrorSet and ImageDigestMirrorSet order a source differently.",
 )
+READS = frozenset({Read.MIRROR_SETS})
 
 
-def check(ctx: TreeContext) -> Iterator[Finding]:
+def check(ctx: RuleContext) -> Iterator[Finding]:
     by_cluster: dict[tuple[str, str], dict[str, object]] = {}
     for view in ctx.mirror_views:
         if view.entries:

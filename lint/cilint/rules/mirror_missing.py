@@ -29,7 +29,8 @@ from collections.abc import Iterator
 
 from cilint.facts.model import Location
 from cilint.findings import Finding, Severity
-from cilint.rules.context import TreeContext, cluster_findings
+from cilint.rules.context import RuleContext, cluster_findings
+from cilint.rules.reads import Read
 from cilint.rules.spec import RuleSpec
 
 RULE = RuleSpec(
@@ -38,9 +39,10 @@ RULE = RuleSpec(
     severity=Severity.ERROR,
     summary="A covered cluster has no ImageTagMirrorSet or ImageDigestMirrorSet for a source.",
 )
+READS = frozenset({Read.MIRROR_SETS})
 
 
-def check(ctx: TreeContext) -> Iterator[Finding]:
+def check(ctx: RuleContext) -> Iterator[Finding]:
     items = []
     for view in ctx.mirror_views:
         if view.entries:

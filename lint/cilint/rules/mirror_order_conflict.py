@@ -30,7 +30,8 @@ from collections.abc import Iterator
 
 from cilint.config.mirror_policy import MirrorPolicy
 from cilint.findings import Finding, Severity
-from cilint.rules.context import TreeContext, cluster_findings
+from cilint.rules.context import RuleContext, cluster_findings
+from cilint.rules.reads import Read
 from cilint.rules.spec import RuleSpec
 
 RULE = RuleSpec(
@@ -39,6 +40,7 @@ RULE = RuleSpec(
     severity=Severity.ERROR,
     summary="Entries for one source order the same mirrors differently (a loop in the merge).",
 )
+READS = frozenset({Read.MIRROR_SETS})
 
 
 def _edges(mirrors: tuple[str, ...], source: str) -> set[tuple[str, str]]:
@@ -62,7 +64,7 @@ def _verdict(edges: list[tuple[str, str]], policy: MirrorPolicy) -> str:
     return ""
 
 
-def check(ctx: TreeContext) -> Iterator[Finding]:
+def check(ctx: RuleContext) -> Iterator[Finding]:
     items = []
     for view in ctx.mirror_views:
         if not view.merged.cycles:

@@ -43,12 +43,12 @@ policy's `mirror_policies` and `cluster_groups`.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from cilint.config.mirror_policy import MirrorPolicy
 from cilint.facts.model import Location, MirrorEntry
-from cilint.findings import Finding, Severity
-from cilint.rules.context import TreeContext, cluster_findings
+from cilint.findings import Finding, Fix, Severity
+from cilint.rules.context import RuleContext, cluster_findings
+from cilint.rules.reads import Read
 from cilint.rules.spec import RuleSpec
 
 RULE = RuleSpec(
@@ -57,16 +57,7 @@ RULE = RuleSpec(
     severity=Severity.ERROR,
     summary="Mirrors of a policed source out of the policy's order, or a required one missing.",
 )
-
-
-@dataclass(frozen=True)
-class MirrorFix:
-    """Reorder one entry's `mirrors` list (for `cilint check --fix`)."""
-
-    path: str
-    document: int
-    json_path: tuple[str | int, ...]
-    order: tuple[str, ...]
+READS = frozenset({Read.MIRROR_SETS})
 
 
 def wanted_order(mirrors: tuple[str, ...], policy: MirrorPolicy) -> tuple[str, ...]:
@@ -101,18 +92,6 @@ def _label(policy: MirrorPolicy, repository: str) -> str:
     return repository
 
 
-def fixes(ctx: TreeContext) -> list[MirrorFix]:
-    seen: dict[Location, MirrorFix] = {}
-    for view in ctx.mirror_views:
-        for entry in view.entries:
-            wanted = wanted_order(entry.mirrors, view.policy)
-            if wanted != entry.mirrors:
-                seen[entry.location] = MirrorFix(
-                    entry.location.path, entry.document, entry.path, wanted
-                )
-    return [seen[loc] for loc in sorted(seen)]
-
-
 def _entry_problem(entry: MirrorEntry, policy: MirrorPolicy) -> str | None:
     pair = _out_of_order(entry.mirrors, policy)
     if pair is None:
@@ -125,8 +104,9 @@ def _entry_problem(entry: MirrorEntry, policy: MirrorPolicy) -> str | None:
     )
 
 
-def check(ctx: TreeContext) -> Iterator[Finding]:
+def check(ctx: RuleContext) -> Iterator[Finding]:
     items = []
+    fixes: dict[Location, Fix] = {}
     for view in ctx.mirror_views:
         if not view.entries:
             continue  # no mirror set at all: mirror-missing
@@ -137,6 +117,9 @@ def check(ctx: TreeContext) -> Iterator[Finding]:
             if problem:
                 entry_problems = True
                 items.append((entry.location, problem, None, view.cluster))
+                fixes[entry.location] = Fix(
+                    entry.document, entry.path, wanted_order(entry.mirrors, policy)
+                )
         if view.merged.cycles:
             continue  # the merged order is an accident of the loop: mirror-order-conflict
         pair = _out_of_order(view.merged.order, policy)
@@ -167,4 +150,4 @@ def check(ctx: TreeContext) -> Iterator[Finding]:
                     view.cluster,
                 )
             )
-    yield from cluster_findings(ctx, RULE, items)
+    yield from cluster_findings(ctx, RULE, items, fixes)

@@ -28,7 +28,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cilint.findings import Finding, Severity
-from cilint.rules.context import TreeContext
+from cilint.rules.context import RuleContext
+from cilint.rules.reads import Read
 from cilint.rules.spec import RuleSpec
 
 RULE = RuleSpec(
@@ -37,9 +38,10 @@ RULE = RuleSpec(
     severity=Severity.WARNING,
     summary="A mirror set for a scope nested in a policed source replaces its mirrors there.",
 )
+READS = frozenset({Read.MIRROR_SETS})
 
 
-def check(ctx: TreeContext) -> Iterator[Finding]:
+def check(ctx: RuleContext) -> Iterator[Finding]:
     if ctx.policy is None:
         return
     for entry in sorted(ctx.graph.mirrors, key=lambda e: e.location):

@@ -30,7 +30,8 @@ from collections.abc import Iterator
 
 from cilint.findings import Finding, Severity
 from cilint.graph.mirror_merge import NEVER_CONTACT_SOURCE
-from cilint.rules.context import TreeContext, cluster_findings
+from cilint.rules.context import RuleContext, cluster_findings
+from cilint.rules.reads import Read
 from cilint.rules.spec import RuleSpec
 
 RULE = RuleSpec(
@@ -39,9 +40,10 @@ RULE = RuleSpec(
     severity=Severity.ERROR,
     summary="NeverContactSource on a source that must stay reachable as the last resort.",
 )
+READS = frozenset({Read.MIRROR_SETS})
 
 
-def check(ctx: TreeContext) -> Iterator[Finding]:
+def check(ctx: RuleContext) -> Iterator[Finding]:
     items = []
     for view in ctx.mirror_views:
         if not view.policy.failover:

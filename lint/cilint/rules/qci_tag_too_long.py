@@ -34,7 +34,8 @@ from collections.abc import Iterator
 
 from cilint.facts.model import Location
 from cilint.findings import Finding, Severity
-from cilint.rules.context import TreeContext
+from cilint.rules.context import RuleContext
+from cilint.rules.reads import Read
 from cilint.rules.spec import RuleSpec
 from cilint.tags import DOCKER_TAG_MAX, MIRROR_BACKUP_PREFIX, PROMOTION_BACKUP_PREFIX, parse_ist
 
@@ -44,13 +45,14 @@ RULE = RuleSpec(
     severity=Severity.ERROR,
     summary="The QCI tag <ns>_<name>_<tag> (or its backup tag) is longer than 128 characters.",
 )
+READS = frozenset({Read.PRODUCERS, Read.CONSUMERS})
 
 _BACKUP = {"promotion": PROMOTION_BACKUP_PREFIX, "supplemental": MIRROR_BACKUP_PREFIX}
 # `ns/name:tag` and `ns_name_tag` have the same length: a shorter spelling cannot be too long.
 _SAFE_LENGTH = DOCKER_TAG_MAX - max(_BACKUP.values())
 
 
-def check(ctx: TreeContext) -> Iterator[Finding]:
+def check(ctx: RuleContext) -> Iterator[Finding]:
     places: list[tuple[Location, str, str]] = [
         (p.location, p.tag, p.kind)
         for p in ctx.graph.producers

@@ -1,4 +1,5 @@
-"""The rule registry: an explicit list, in the order `cilint rules` prints it.
+"""The rule registry: an explicit list, in the order `cilint rules` prints it. Adding a rule is
+one module under `cilint/rules/`, one line here, and one fixture folder under tests/fixtures/.
 
 Each rule is one module holding its `RULE` spec, its `check` and, as its docstring, its
 documentation (What it does / Why it matters / Example / Fix / Options).
@@ -7,7 +8,10 @@ documentation (What it does / Why it matters / Example / Fix / Options).
 from __future__ import annotations
 
 from types import ModuleType
+from typing import TYPE_CHECKING
 
+from cilint.errors import CilintError
+from cilint.findings import Severity
 from cilint.rules import (
     conditional_tag,
     disabled_producer,
@@ -33,6 +37,9 @@ from cilint.rules import (
     unresolved_step,
     yaml_syntax,
 )
+
+if TYPE_CHECKING:
+    from cilint.config.settings import Settings
 
 # Rules that look at one file at a time (run in the per-file stage).
 FILE_RULES: tuple[ModuleType, ...] = (
@@ -74,3 +81,17 @@ def find_rule(name_or_code: str) -> ModuleType | None:
         if wanted in (module.RULE.name, module.RULE.code) or wanted.upper() == module.RULE.code:
             return module
     return None
+
+
+def rule_levels(settings: Settings) -> dict[str, Severity | None]:
+    """Rule name → the severity `.cilint.yaml` sets for it (None: off), for the rules it names;
+    an unknown rule is a configuration error."""
+    levels: dict[str, Severity | None] = {}
+    for key, level in settings.rule_options.items():
+        module = find_rule(key)
+        if module is None:
+            raise CilintError(
+                f"{settings.config_file}: unknown rule {key!r} in rules: (see `cilint rules`)"
+            )
+        levels[module.RULE.name] = None if level == "off" else Severity.parse(level)
+    return levels

@@ -29,7 +29,8 @@ from collections.abc import Iterator
 
 from cilint.facts.model import ACTIVE
 from cilint.findings import Finding, Severity
-from cilint.rules.context import TreeContext
+from cilint.rules.context import RuleContext
+from cilint.rules.reads import Read
 from cilint.rules.spec import RuleSpec
 
 RULE = RuleSpec(
@@ -38,9 +39,10 @@ RULE = RuleSpec(
     severity=Severity.ERROR,
     summary="A supplementalCIImages target that a ci-operator config also promotes.",
 )
+READS = frozenset({Read.PRODUCERS, Read.COVERAGE})
 
 
-def check(ctx: TreeContext) -> Iterator[Finding]:
+def check(ctx: RuleContext) -> Iterator[Finding]:
     for producer in ctx.graph.producers:
         if producer.kind != "supplemental" or producer.state != ACTIVE or not producer.tag:
             continue

@@ -49,7 +49,8 @@ from collections.abc import Iterator
 
 from cilint.findings import Finding, Severity
 from cilint.graph.tag_graph import UNPRODUCED, Coverage
-from cilint.rules.context import TreeContext, by, uses
+from cilint.rules.context import RuleContext, by, uses
+from cilint.rules.reads import Read
 from cilint.rules.spec import RuleSpec
 
 RULE = RuleSpec(
@@ -58,6 +59,7 @@ RULE = RuleSpec(
     severity=Severity.ERROR,
     summary="A consumed image tag that no config promotes and no mirror config mirrors.",
 )
+READS = frozenset({Read.CONSUMER_PLACES, Read.COVERAGE, Read.PRODUCED_NAMES})
 
 
 _WHAT_TO_DO = (
@@ -66,7 +68,7 @@ _WHAT_TO_DO = (
 )
 
 
-def _suggestion(ctx: TreeContext, ist: str) -> str:
+def _suggestion(ctx: RuleContext, ist: str) -> str:
     near = []
     for candidate in ctx.graph.nearest(ist):
         active = ctx.graph.coverage(candidate).active
@@ -78,7 +80,7 @@ def _missing(coverage: Coverage) -> bool:
     return coverage.status == UNPRODUCED and not coverage.inactive
 
 
-def check(ctx: TreeContext) -> Iterator[Finding]:
+def check(ctx: RuleContext) -> Iterator[Finding]:
     graph = ctx.graph
     missing: dict[str, bool] = {}  # per tag: ~4,000 tags at ~120,000 places (30k configs)
     for (location, ist, stream), consumers in ctx.consumer_places().items():

@@ -40,7 +40,8 @@ from collections.abc import Iterator
 
 from cilint.findings import Finding, Severity
 from cilint.graph.step_resolution import CYCLE
-from cilint.rules.context import TreeContext
+from cilint.rules.context import RuleContext
+from cilint.rules.reads import Read
 from cilint.rules.spec import RuleSpec
 
 RULE = RuleSpec(
@@ -52,9 +53,10 @@ RULE = RuleSpec(
         "a chain includes itself."
     ),
 )
+READS = frozenset({Read.REGISTRY, Read.REGISTRY_NAMES})
 
 
-def check(ctx: TreeContext) -> Iterator[Finding]:
+def check(ctx: RuleContext) -> Iterator[Finding]:
     registry = ctx.graph.registry
     for step in sorted(ctx.graph.unresolved_steps(), key=lambda s: s.location):
         if not ctx.selected(step.location.path):

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import jsonschema_rs
 
 from cilint.config.resources import schema_path
-from cilint.yaml.loading import JsonPath
+from cilint.yaml.json_path import JsonPath
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator

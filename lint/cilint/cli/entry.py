@@ -1,0 +1,61 @@
+"""The entry points: `main` (in-process, leaves the interpreter as it found it) and `run` (the
+`cilint` console script, which exits the process without tearing down what the run built).
+
+Exit codes: 0 no finding at or above --fail-level, 1 findings, 2 usage, configuration or
+internal error (one line on stderr; a traceback only with --debug).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import traceback
+
+from cilint.cli.commands import COMMANDS, EXIT_ERROR, Done
+from cilint.cli.parser import build_parser
+from cilint.errors import CilintError
+
+
+def _dispatch(argv: list[str] | None) -> Done:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    command = COMMANDS.get(args.command)
+    if command is None:
+        parser.print_help(sys.stderr)
+        return Done(EXIT_ERROR)
+    try:
+        return command(args)
+    except CilintError as err:
+        print(f"cilint: error: {err}", file=sys.stderr)
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except KeyboardInterrupt:
+        print("cilint: interrupted", file=sys.stderr)
+    except Exception as err:  # the promise: one line, no traceback unless --debug
+        if args.debug:
+            traceback.print_exc()
+        print(
+            f"cilint: internal error: {type(err).__name__}: {err} (run with --debug for the "
+            "traceback)",
+            file=sys.stderr,
+        )
+    return Done(EXIT_ERROR)
+
+
+def main(argv: list[str] | None = None) -> int:
+    return _dispatch(argv).code
+
+
+def run() -> None:
+    """The `cilint` command: the process ends right after the output is flushed, holding what
+    the command built rather than freeing millions of objects one by one (bench/NOTES.md)."""
+    done = _dispatch(None)
+    code = done.code
+    try:
+        sys.stdout.flush()
+    except OSError:  # a closed pipe: the output is lost either way
+        code = code or EXIT_ERROR
+    with contextlib.suppress(OSError):
+        sys.stderr.flush()
+    os._exit(code)

@@ -1,0 +1,128 @@
+"""The command line's grammar: every command, option and choice. Format choices come from the
+renderer registries (`cilint.report.FORMATS`, `cilint.graph.neighbourhood.RENDERERS`)."""
+
+from __future__ import annotations
+
+import argparse
+
+from cilint import __version__
+from cilint.graph.neighbourhood import RENDERERS as GRAPH_FORMATS
+from cilint.report import FORMATS
+
+EXIT_ERROR = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's own usage errors: exit 2, one line
+        self.exit(EXIT_ERROR, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="cilint",
+        description="Configuration linter and image-tag policy checker for OpenShift CI.",
+    )
+    parser.add_argument("--version", action="version", version=f"cilint {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    run_options = _Parser(add_help=False)
+    run_options.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=0,
+        metavar="N",
+        help="worker processes for reading and checking files (default: one per core)",
+    )
+    run_options.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="where to keep results between runs (default: $CILINT_CACHE_DIR, else "
+        "$XDG_CACHE_HOME/cilint or ~/.cache/cilint)",
+    )
+    run_options.add_argument("--no-cache", action="store_true", help="neither read nor write it")
+
+    check = commands.add_parser(
+        "check", help="check a release repository tree", parents=[run_options]
+    )
+    check.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="report findings only for these files or folders (the whole tree is still loaded)",
+    )
+    check.add_argument(
+        "--root", help="release repository root (default: git top level of the working directory)"
+    )
+    check.add_argument("--config", help="cilint configuration file (default: ROOT/.cilint.yaml)")
+    check.add_argument("--format", choices=tuple(FORMATS), default="text")
+    check.add_argument("--output", "-o", help="write the report to this file (atomically)")
+    check.add_argument(
+        "--fail-level",
+        choices=("error", "warning", "info"),
+        help="lowest severity that makes the exit code 1 (default: error)",
+    )
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    check.add_argument(
+        "--fix",
+        action="store_true",
+        help="reorder mirror lists into the policy's order (mirror-precedence), then report "
+        "what remains",
+    )
+    check.add_argument(
+        "--diff",
+        action="store_true",
+        help="with --fix: print the changes as a unified diff and write nothing",
+    )
+    check.add_argument(
+        "--show-files",
+        action="store_true",
+        help="list every input with its kind, and every skipped file with why",
+    )
+    check.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
+    explain = commands.add_parser(
+        "explain",
+        help="where an image tag comes from, who uses it, why it is missing",
+        parents=[run_options],
+    )
+    explain.add_argument(
+        "tag",
+        metavar="TAG",
+        help="ns/name:tag, or any pull spec of it (app.ci, QCI, QCI-APPCI, cache)",
+    )
+    explain.add_argument("--root", help="release repository root (default: git top level)")
+    explain.add_argument("--config", help="cilint configuration file")
+    explain.add_argument("--format", choices=("text", "json"), default="text")
+    explain.add_argument(
+        "--all",
+        action="store_true",
+        dest="all_importers",
+        help="list every file that imports the tag's whole stream (default: the first 5)",
+    )
+
+    graph = commands.add_parser(
+        "graph", help="the neighbourhood of a tag or a file, as a picture", parents=[run_options]
+    )
+    graph.add_argument(
+        "target",
+        metavar="TAG-OR-FILE",
+        nargs="?",
+        help="a tag in any spelling, or a file under the root (default: everything)",
+    )
+    graph.add_argument("--root", help="release repository root (default: git top level)")
+    graph.add_argument("--config", help="cilint configuration file")
+    graph.add_argument("--format", choices=tuple(GRAPH_FORMATS), default="dot")
+
+    cache = commands.add_parser("cache", help="manage the result cache")
+    cache.add_argument(
+        "action", choices=("clean", "dir"), help="clean: delete it; dir: print where"
+    )
+    cache.add_argument("--cache-dir", metavar="DIR")
+
+    rules = commands.add_parser("rules", help="list every rule")
+    rules.add_argument("--format", choices=("text", "markdown"), default="text")
+    rule = commands.add_parser("rule", help="print the documentation of one rule")
+    rule.add_argument("name", metavar="NAME-OR-CODE")
+    return parser

@@ -1,0 +1,36 @@
+"""What a run hands on: the checked tree (`LoadedTree`) and the report's input (`CheckResult`).
+Reporters, explain and fix import these, never the orchestrator."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cilint.facts.result import FileResult
+from cilint.findings import Finding, Severity
+from cilint.graph.tag_graph import TagGraph
+from cilint.inputs.discovery import Inventory
+from cilint.rules.context import TreeContext
+
+
+@dataclass
+class LoadedTree:
+    """Inputs analysed, the tag graph built, the cross-file rules run (when asked)."""
+
+    checked: list[str]  # the files whose results were used
+    skipped: list[tuple[str, str]]  # (path, why), sorted
+    findings: list[Finding]
+    graph: TagGraph
+    context: TreeContext
+    results: dict[str, FileResult]  # path → the per-file result of every loaded input
+
+
+@dataclass
+class CheckResult:
+    findings: list[Finding]
+    inventory: Inventory
+    files_reported: int  # files whose findings are reported (all, or those under PATHs)
+    # The tree the run built, when it built one (not when a stored run answered).
+    tree: LoadedTree | None = None
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
