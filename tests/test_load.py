@@ -43,27 +43,31 @@ def test_non_string_keys_become_go_strings() -> None:
 
 def test_duplicate_keys_are_problems_but_merge_keys_are_not() -> None:
     loaded = load_yaml(b"a: 1\nb: &x {k: 1}\nc:\n  <<: *x\n  k: 2\na: 3\n")
-    assert [(p.category, p.line, p.column) for p in loaded.problems] == [("duplicate-key", 6, 1)]
+    assert [(p.kind, p.line, p.column, p.detail) for p in loaded.problems] == [
+        ("duplicate-key", 6, 1, "a")
+    ]
     assert loaded.documents[0]["a"] == 3
     assert loaded.documents[0]["c"] == {"k": 2}
 
 
 def test_tab_indentation_is_a_syntax_problem_with_position() -> None:
     loaded = load_yaml(b"tests:\n- as: unit\n\tcommands: x\n")
-    assert [(p.category, p.line, p.column) for p in loaded.problems] == [("syntax", 3, 1)]
-    assert "tab" in loaded.problems[0].message
+    assert [(p.kind, p.line, p.column) for p in loaded.problems] == [("tab", 3, 1)]
+    assert loaded.problems[0].stops_reading
 
 
 def test_bom_is_a_warning_and_the_data_still_loads() -> None:
     loaded = load_yaml(b"\xef\xbb\xbfa: 1\n")
     assert loaded.documents == [{"a": 1}]
-    assert [(p.category, p.error) for p in loaded.problems] == [("encoding", False)]
+    assert [(p.kind, p.stops_reading) for p in loaded.problems] == [("bom", False)]
 
 
 def test_invalid_utf8_is_located() -> None:
     loaded = load_yaml(b"a: 1\n# caf\xe9\n")
     assert loaded.documents == []
-    assert [(p.category, p.line, p.column) for p in loaded.problems] == [("encoding", 2, 6)]
+    assert [(p.kind, p.line, p.column, p.detail) for p in loaded.problems] == [
+        ("invalid-utf8", 2, 6, "0xe9")
+    ]
 
 
 @pytest.mark.parametrize("content", [b"", b"# only a comment\n", b"\n\n   \n"])

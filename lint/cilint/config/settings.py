@@ -25,7 +25,7 @@ from cilint.findings import Severity
 from cilint.inputs.discovery import Layout
 from cilint.schema.violations import violations
 from cilint.tags import Registries
-from cilint.yaml.loading import load_yaml
+from cilint.yaml.loading import BOM, DUPLICATE_KEY, INVALID_UTF8, TAB, YamlProblem, load_yaml
 
 CONFIG_FILE_NAMES = (".cilint.yaml", ".cilint.yml")
 DEFAULT_POLICY = "openshift-ci"
@@ -56,6 +56,16 @@ class Settings:
     config_file: str | None
 
 
+def _problem_text(problem: YamlProblem) -> str:
+    if problem.kind == TAB:
+        return "a tab character; YAML indentation must use spaces"
+    if problem.kind == INVALID_UTF8:
+        return f"invalid UTF-8 (byte {problem.detail})"
+    if problem.kind == DUPLICATE_KEY:
+        return f"key {problem.detail!r} is defined twice in the same mapping"
+    return f"invalid YAML: {problem.detail}"
+
+
 def _read_validated(path: Path, stem: str, what: str) -> dict[str, object]:
     try:
         content = path.read_bytes()
@@ -63,8 +73,10 @@ def _read_validated(path: Path, stem: str, what: str) -> dict[str, object]:
         raise CilintError(f"{path}: cannot read {what}: {err.strerror}") from None
     loaded = load_yaml(content)
     for problem in loaded.problems:
-        if problem.error:
-            raise CilintError(f"{path}:{problem.line}:{problem.column}: {what}: {problem.message}")
+        if problem.kind != BOM:
+            raise CilintError(
+                f"{path}:{problem.line}:{problem.column}: {what}: {_problem_text(problem)}"
+            )
     data = loaded.documents[0] if loaded.documents else None
     if data is None:
         data = {}

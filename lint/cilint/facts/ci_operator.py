@@ -20,6 +20,7 @@ from cilint.facts.steps import (
 )
 from cilint.inputs.config_path import parse_config_path
 from cilint.schema.violations import format_path
+from cilint.tags import Registries
 
 
 def config_owner(config: dict, fallback: str) -> str:
@@ -221,7 +222,7 @@ def _tests(ctx: ParsedFile, config: dict, owner: str) -> list[TestUsage]:
     return usages
 
 
-def extract(ctx: ParsedFile) -> FileFacts:
+def extract(ctx: ParsedFile, content: bytes, registries: Registries) -> FileFacts:
     config = ctx.data
     if not isinstance(config, dict):
         return FileFacts()

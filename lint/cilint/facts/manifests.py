@@ -5,6 +5,7 @@ from __future__ import annotations
 from cilint.facts.model import ACTIVE, FileFacts, MirrorEntry, Producer
 from cilint.facts.parsed_file import Document, ParsedFile
 from cilint.facts.steps import location
+from cilint.tags import Registries
 
 _MIRROR_LISTS = {
     "ImageTagMirrorSet": "imageTagMirrors",
@@ -95,7 +96,7 @@ def _mirrors(ctx: ParsedFile, doc: Document, obj: dict) -> list[MirrorEntry]:
     return entries
 
 
-def extract(ctx: ParsedFile) -> FileFacts:
+def extract(ctx: ParsedFile, content: bytes, registries: Registries) -> FileFacts:
     producers: list[Producer] = []
     mirrors: list[MirrorEntry] = []
     for doc in ctx.documents:

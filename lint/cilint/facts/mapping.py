@@ -9,10 +9,12 @@ tag, and are not checked.
 from __future__ import annotations
 
 from cilint.facts.model import ACTIVE, Consumer, FileFacts, Location, Producer
+from cilint.facts.parsed_file import ParsedFile
 from cilint.tags import Registries
 
 
-def extract(path: str, content: bytes, registries: Registries) -> FileFacts:
+def extract(ctx: ParsedFile, content: bytes, registries: Registries) -> FileFacts:
+    path = ctx.path
     producers: list[Producer] = []
     consumers: list[Consumer] = []
     text = content.decode("utf-8", errors="replace")

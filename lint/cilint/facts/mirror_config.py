@@ -39,7 +39,7 @@ def _ignored_by(source: dict, ignored: list[tuple[int, dict]], app_ci: str) -> i
     return None
 
 
-def extract(ctx: ParsedFile, registries: Registries) -> FileFacts:
+def extract(ctx: ParsedFile, content: bytes, registries: Registries) -> FileFacts:
     config = ctx.data
     if not isinstance(config, dict):
         return FileFacts()

@@ -31,7 +31,9 @@ class ParsedFile:
     path: str  # root-relative
     kind: Kind
     base: str  # the layout folder the file was found under
-    documents: list[Document] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)  # the objects checked
+    loaded: list[object] = field(default_factory=list)  # every YAML document, as loaded
+    readable: bool = True  # its data could be read (no encoding or syntax error stopped it)
     source: SourceMap = field(default_factory=SourceMap)
     yaml_problems: list[YamlProblem] = field(default_factory=list)
     violations: list[Violation] = field(default_factory=list)

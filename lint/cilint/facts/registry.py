@@ -5,18 +5,13 @@ from __future__ import annotations
 from cilint.facts.model import FileFacts, RegistryElement
 from cilint.facts.parsed_file import ParsedFile
 from cilint.facts.steps import from_image_consumer, location, phases, step_items
-from cilint.inputs.kinds import Kind
-
-_TOP = {
-    Kind.STEP_REF: ("ref", "as"),
-    Kind.STEP_CHAIN: ("chain", "as"),
-    Kind.STEP_WORKFLOW: ("workflow", "as"),
-    Kind.STEP_OBSERVER: ("observer", "name"),
-}
+from cilint.inputs.kinds import INPUT_KINDS
+from cilint.tags import Registries
 
 
-def extract(ctx: ParsedFile) -> FileFacts:
-    top, name_key = _TOP[ctx.kind]
+def extract(ctx: ParsedFile, content: bytes, registries: Registries) -> FileFacts:
+    row = INPUT_KINDS[ctx.kind]
+    top, name_key = str(row.element), str(row.name_key)
     data = ctx.data
     body = data.get(top) if isinstance(data, dict) else None
     if not isinstance(body, dict) or not isinstance(body.get(name_key), str):

@@ -22,16 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
-from cilint.inputs.kinds import Kind
+from cilint.inputs.kinds import INPUT_KINDS, InputKind, Kind
 
 T = TypeVar("T")
 YAML_SUFFIXES = (".yaml", ".yml")
-_REGISTRY_SUFFIXES = {
-    "-ref.yaml": Kind.STEP_REF,
-    "-chain.yaml": Kind.STEP_CHAIN,
-    "-workflow.yaml": Kind.STEP_WORKFLOW,
-    "-observer.yaml": Kind.STEP_OBSERVER,
-}
 
 
 @dataclass(frozen=True)
@@ -231,26 +225,46 @@ def _folders(root: Path, layout: Layout) -> list[str]:
     return found
 
 
-def _classify_config(path: str) -> Kind | str:
+def _config_skipped(path: str, base: str) -> str | None:
+    """Why a file in a ci-operator config folder is not a config (None: it is one)."""
     name = path.rsplit("/", 1)[-1]
     if name.endswith(YAML_SUFFIXES):
-        return Kind.CI_OPERATOR_CONFIG
+        return None
     if ".yaml." in name or ".yml." in name:
         return "template or other derived file; ci-operator only reads *.yaml and *.yml"
     return "not a YAML file"
 
 
-def _classify_registry(path: str, base: str) -> Kind | str | None:
+def _registry_ignored(path: str, base: str) -> bool:
+    """Files the step-registry loader ignores (ci-tools `pkg/load/load.go`)."""
     parts = relative_to_base(path, base).split("/")
     name = parts[-1]
-    if parts[0] == "cluster-profiles":
+    return (
+        parts[0] == "cluster-profiles"
+        or name == "OWNERS"
+        or name.endswith((".md", ".metadata.json"))
+        or "-commands" in name
+    )
+
+
+# Per layout key: files under its folders that are left out silently, and files that are
+# skipped with a reason (a name no kind claims is otherwise left out silently).
+_IGNORED: dict[str, Callable[[str, str], bool]] = {"step_registry": _registry_ignored}
+_SKIPPED: dict[str, Callable[[str, str], str | None]] = {"ci_operator_config": _config_skipped}
+
+
+def _claimant(rows: list[InputKind], path: str, base: str) -> Kind | str | None:
+    """The kind of the first row claiming `path`, a reason to skip it, or None."""
+    layout = rows[0].layout
+    ignored = _IGNORED.get(layout)
+    if ignored is not None and ignored(path, base):
         return None
-    if name == "OWNERS" or name.endswith((".md", ".metadata.json")) or "-commands" in name:
-        return None
-    for suffix, kind in _REGISTRY_SUFFIXES.items():
-        if name.endswith(suffix):
-            return kind
-    return Kind.STEP_OTHER
+    skipped = _SKIPPED.get(layout)
+    reason = skipped(path, base) if skipped is not None else None
+    if reason is not None:
+        return reason
+    name = path.rsplit("/", 1)[-1]
+    return next((row.kind for row in rows if row.claims(name)), None)
 
 
 def discover(
@@ -277,28 +291,15 @@ def discover(
         else:
             inventory.skipped.append((path, kind))
 
-    # Specific files first, so that a folder walk below does not claim them as another kind.
-    for base in layout.ci_images_mirror:
-        for path, size, mtime in walk(base):
-            accept(path, size, mtime, Kind.CI_IMAGES_MIRROR, base)
-    for base in layout.ci_operator_config:
-        for path, size, mtime in walk(base):
-            accept(path, size, mtime, _classify_config(path), base)
-    for base in layout.step_registry:
-        for path, size, mtime in walk(base):
-            accept(path, size, mtime, _classify_registry(path, base), base)
-    for base in layout.mapping:
-        for path, size, mtime in walk(base):
-            if path.rsplit("/", 1)[-1].startswith("mapping_"):
-                accept(path, size, mtime, Kind.MAPPING, base)
-    for base in layout.release_controller:
-        for path, size, mtime in walk(base):
-            if path.endswith(".json"):
-                accept(path, size, mtime, Kind.RELEASE_CONTROLLER, base)
-    for base in layout.cluster_manifests:
-        for path, size, mtime in walk(base):
-            if path.endswith(YAML_SUFFIXES):
-                accept(path, size, mtime, Kind.CLUSTER_MANIFEST, base)
+    # Layout keys in the order of the kinds table: specific files first, so that a folder walk
+    # below does not claim them as another kind.
+    by_layout: dict[str, list[InputKind]] = {}
+    for row in INPUT_KINDS.values():
+        by_layout.setdefault(row.layout, []).append(row)
+    for layout_key, rows in by_layout.items():
+        for base in getattr(layout, layout_key):
+            for path, size, mtime in walk(base):
+                accept(path, size, mtime, _claimant(rows, path, base), base)
     inventory.files.sort(key=lambda f: f.path)
     inventory.skipped = sorted(set(inventory.skipped))
     return inventory

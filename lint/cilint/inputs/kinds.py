@@ -1,7 +1,12 @@
-"""The kinds of input cilint reads, and what each one is checked against."""
+"""The kinds of input cilint reads: one table row each, read by discovery (which folder, which
+file names), the per-file stage (schema, strictness, documents, extractor), the step registry's
+facts and the `file-name` rule (element, suffix, name key)."""
 
 from __future__ import annotations
 
+import functools
+import re
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -18,33 +23,98 @@ class Kind(StrEnum):
     CLUSTER_MANIFEST = "cluster-manifest"
 
 
-STEP_REGISTRY_KINDS = frozenset(
-    {Kind.STEP_REF, Kind.STEP_CHAIN, Kind.STEP_WORKFLOW, Kind.STEP_OBSERVER}
-)
+@dataclass(frozen=True)
+class InputKind:
+    kind: Kind
+    layout: str  # the policy's `layout` key whose folders (or files) hold it
+    names: str  # regular expression a file name must match to be this kind
+    schema: str | None = None  # JSON Schema stem under schemas/ (manifests: `MANIFEST_SCHEMAS`)
+    extractor: str | None = None  # the module of cilint.facts whose `extract` gives its facts
+    # Decoded strictly, so an unknown key is an error: the step registry and the
+    # ci-images-mirror config (yaml.UnmarshalStrict in ci-tools), release-controller configs
+    # (`--validate-configs` disallows unknown fields) and cluster manifests (the API server).
+    strict: bool = False
+    single_document: bool = False  # its loader reads exactly one YAML document
+    must_hold_data: bool = False  # its loader rejects an empty file
+    parsed: bool = True  # read as YAML (JSON is YAML too); a mapping file is plain text
+    element: str | None = None  # a step-registry element: ref, chain, workflow, observer
+    name_key: str | None = None  # the key of `element` that names it
 
-# Inputs decoded strictly (an unknown key is an error there): the step registry and the
-# ci-images-mirror config (yaml.UnmarshalStrict in ci-tools), release-controller configs
-# (`--validate-configs` disallows unknown fields) and cluster manifests (the API server).
-# ci-operator configs alone are decoded leniently.
-STRICT_KINDS = STEP_REGISTRY_KINDS | {
-    Kind.CI_IMAGES_MIRROR,
-    Kind.CLUSTER_MANIFEST,
-    Kind.RELEASE_CONTROLLER,
+    @property
+    def suffix(self) -> str:
+        """A step-registry file's name suffix (`-ref.yaml`)."""
+        return f"-{self.element}.yaml"
+
+    def claims(self, name: str) -> bool:
+        return _compiled(self.names).search(name) is not None
+
+
+def _step(kind: Kind, element: str, name_key: str = "as") -> InputKind:
+    return InputKind(
+        kind,
+        "step_registry",
+        rf"-{element}\.yaml$",
+        schema=f"step-registry-{element}",
+        extractor="registry",
+        strict=True,
+        single_document=True,
+        must_hold_data=True,
+        element=element,
+        name_key=name_key,
+    )
+
+
+# In discovery order: a file claimed by an earlier row (a layout entry naming one file, such as
+# the ci-images-mirror config) is not claimed again by a folder walk below.
+INPUT_KINDS: dict[Kind, InputKind] = {
+    row.kind: row
+    for row in (
+        InputKind(
+            Kind.CI_IMAGES_MIRROR,
+            "ci_images_mirror",
+            "",
+            schema="ci-images-mirror",
+            extractor="mirror_config",
+            strict=True,
+            single_document=True,
+            must_hold_data=True,
+        ),
+        InputKind(
+            Kind.CI_OPERATOR_CONFIG,
+            "ci_operator_config",
+            r"\.ya?ml$",
+            schema="ci-operator-config",
+            extractor="ci_operator",
+            single_document=True,
+            must_hold_data=True,
+        ),
+        _step(Kind.STEP_REF, "ref"),
+        _step(Kind.STEP_CHAIN, "chain"),
+        _step(Kind.STEP_WORKFLOW, "workflow"),
+        _step(Kind.STEP_OBSERVER, "observer", "name"),
+        InputKind(Kind.STEP_OTHER, "step_registry", "", must_hold_data=True),
+        InputKind(Kind.MAPPING, "mapping", "^mapping_", extractor="mapping", parsed=False),
+        InputKind(
+            Kind.RELEASE_CONTROLLER,
+            "release_controller",
+            r"\.json$",
+            schema="release-controller",
+            strict=True,
+        ),
+        InputKind(
+            Kind.CLUSTER_MANIFEST,
+            "cluster_manifests",
+            r"\.ya?ml$",
+            extractor="manifests",
+            strict=True,
+        ),
+    )
 }
 
-# The schema (stem under schemas/) of each single-schema kind.
-SCHEMA_OF_KIND: dict[Kind, str] = {
-    Kind.CI_OPERATOR_CONFIG: "ci-operator-config",
-    Kind.STEP_REF: "step-registry-ref",
-    Kind.STEP_CHAIN: "step-registry-chain",
-    Kind.STEP_WORKFLOW: "step-registry-workflow",
-    Kind.STEP_OBSERVER: "step-registry-observer",
-    Kind.CI_IMAGES_MIRROR: "ci-images-mirror",
-    Kind.RELEASE_CONTROLLER: "release-controller",
-}
+STEP_REGISTRY_KINDS = frozenset(k for k, row in INPUT_KINDS.items() if row.element)
 
-# Cluster manifests hold many Kubernetes kinds; these are the ones cilint reads.
-SCHEMA_OF_MANIFEST_KIND: dict[str, str] = {
+# Cluster manifests hold many Kubernetes kinds; these are the ones cilint reads, with their schema.
+MANIFEST_SCHEMAS: dict[str, str] = {
     "ImageTagMirrorSet": "image-tag-mirror-set",
     "ImageDigestMirrorSet": "image-digest-mirror-set",
     "ImageContentSourcePolicy": "image-content-source-policy",
@@ -52,5 +122,7 @@ SCHEMA_OF_MANIFEST_KIND: dict[str, str] = {
     "BuildConfig": "build-config",
 }
 
-# Kinds whose file holds exactly one YAML document.
-SINGLE_DOCUMENT_KINDS = frozenset(SCHEMA_OF_KIND) - {Kind.RELEASE_CONTROLLER}
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)

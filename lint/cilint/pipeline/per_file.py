@@ -3,33 +3,27 @@ and be cached by content hash; it never looks at another file."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from functools import cache
 
-from cilint.facts import ci_operator, manifests, mapping, mirror_config, registry
 from cilint.facts.model import FileFacts
 from cilint.facts.parsed_file import Document
 from cilint.facts.result import FileResult
 from cilint.findings import Finding
 from cilint.inputs.discovery import InputFile
-from cilint.inputs.kinds import (
-    SCHEMA_OF_KIND,
-    SCHEMA_OF_MANIFEST_KIND,
-    SINGLE_DOCUMENT_KINDS,
-    STEP_REGISTRY_KINDS,
-    STRICT_KINDS,
-    Kind,
-)
+from cilint.inputs.kinds import INPUT_KINDS, MANIFEST_SCHEMAS, Kind
 from cilint.rules.context import FileContext
 from cilint.tags import Registries
-from cilint.yaml.loading import LoadedYaml, YamlProblem, load_yaml
+from cilint.yaml.loading import BOM, INVALID_JSON, INVALID_UTF8, LoadedYaml, YamlProblem, load_yaml
 from cilint.yaml.source_map import SourceMap
 
 # Cheap pre-filter: a cluster manifest is parsed only if it may hold a kind cilint reads.
 _MANIFEST_KINDS_RE = re.compile(
-    rb"kind:\s*[\"']?(?:" + b"|".join(k.encode() for k in SCHEMA_OF_MANIFEST_KIND) + rb")\b"
+    rb"kind:\s*[\"']?(?:" + b"|".join(k.encode() for k in MANIFEST_SCHEMAS) + rb")\b"
 )
 
 
@@ -45,18 +39,16 @@ def _default_registries() -> Registries:
     return load_policy(DEFAULT_POLICY, None).registries
 
 
+@cache
+def _extractor(kind: Kind) -> Callable[[FileContext, bytes, Registries], FileFacts] | None:
+    """The `extract` of the kind's facts module (the kinds table names it)."""
+    module = INPUT_KINDS[kind].extractor
+    return importlib.import_module(f"cilint.facts.{module}").extract if module else None
+
+
 def _facts(ctx: FileContext, content: bytes, registries: Registries) -> FileFacts:
-    if ctx.kind is Kind.CI_OPERATOR_CONFIG:
-        return ci_operator.extract(ctx)
-    if ctx.kind in STEP_REGISTRY_KINDS:
-        return registry.extract(ctx)
-    if ctx.kind is Kind.CI_IMAGES_MIRROR:
-        return mirror_config.extract(ctx, registries)
-    if ctx.kind is Kind.CLUSTER_MANIFEST:
-        return manifests.extract(ctx)
-    if ctx.kind is Kind.MAPPING:
-        return mapping.extract(ctx.path, content, registries)
-    return FileFacts()
+    extract = _extractor(ctx.kind)
+    return extract(ctx, content, registries) if extract is not None else FileFacts()
 
 
 def symlink_stub_target(content: bytes) -> str | None:
@@ -75,18 +67,20 @@ def _load(kind: Kind, content: bytes) -> LoadedYaml:
     except UnicodeDecodeError:
         return loaded
     except json.JSONDecodeError as err:
-        problem = YamlProblem("syntax", err.lineno, err.colno, f"invalid JSON: {err.msg}")
+        problem = YamlProblem(INVALID_JSON, err.lineno, err.colno, err.msg)
         return LoadedYaml([], SourceMap(), [problem])
     source = loaded.source if not loaded.problems else SourceMap()
-    return LoadedYaml([data], source, [p for p in loaded.problems if p.category == "encoding"])
+    encoding = [p for p in loaded.problems if p.kind in (BOM, INVALID_UTF8)]
+    return LoadedYaml([data], source, encoding)
 
 
 def _documents(kind: Kind, loaded: LoadedYaml) -> list[tuple[Document, str]]:
     """Objects to validate, each with its schema stem."""
-    if kind in SCHEMA_OF_KIND:
+    row = INPUT_KINDS[kind]
+    if row.schema is not None:
         # Go's decoders read only the first document of a single-document kind.
-        documents = loaded.documents[:1] if kind in SINGLE_DOCUMENT_KINDS else loaded.documents
-        return [(Document(i, (), d), SCHEMA_OF_KIND[kind]) for i, d in enumerate(documents)]
+        documents = loaded.documents[:1] if row.single_document else loaded.documents
+        return [(Document(i, (), d), row.schema) for i, d in enumerate(documents)]
     if kind is not Kind.CLUSTER_MANIFEST:
         return []
     found = []
@@ -98,7 +92,7 @@ def _documents(kind: Kind, loaded: LoadedYaml) -> list[tuple[Document, str]]:
         else:
             items = [((), data)]
         for prefix, item in items:
-            stem = SCHEMA_OF_MANIFEST_KIND.get(item.get("kind")) if isinstance(item, dict) else None
+            stem = MANIFEST_SCHEMAS.get(item.get("kind")) if isinstance(item, dict) else None
             if stem:
                 found.append((Document(index, prefix, item), stem))
     return found
@@ -119,45 +113,20 @@ def analyze(
         )
         return FileResult(item.path, kind, (), skipped=reason)
     ctx = FileContext(item.path, kind, item.base)
-    if kind is Kind.MAPPING or (
-        kind is Kind.CLUSTER_MANIFEST and not _MANIFEST_KINDS_RE.search(content)
-    ):
+    row = INPUT_KINDS[kind]
+    if not row.parsed or (kind is Kind.CLUSTER_MANIFEST and not _MANIFEST_KINDS_RE.search(content)):
         loaded = LoadedYaml([], SourceMap(), [])
     else:
         loaded = _load(kind, content)
     ctx.source = loaded.source
+    ctx.loaded = loaded.documents
     ctx.yaml_problems = list(loaded.problems)
-    parsed = not any(p.category in ("syntax", "encoding") and p.error for p in loaded.problems)
-
-    if parsed and kind in SINGLE_DOCUMENT_KINDS | {Kind.STEP_OTHER}:
-        if all(d is None for d in loaded.documents):
-            ctx.yaml_problems.append(
-                YamlProblem(
-                    "empty",
-                    1,
-                    1,
-                    "the file holds no YAML data (only comments or whitespace); its loader reads "
-                    "an empty object and rejects it: delete the file or give it content",
-                )
-            )
-        elif len(loaded.documents) > 1 and kind is not Kind.STEP_OTHER:
-            line, column = loaded.source.locate(1, ())
-            ctx.yaml_problems.append(
-                YamlProblem(
-                    "syntax",
-                    line,
-                    column,
-                    f"a second YAML document starts here, but a {kind} file holds exactly "
-                    "one (its loader reads only the first): remove the '---' separator or "
-                    "split the file",
-                )
-            )
-    # Imported here: a run that loads every result from the cache (explain, a PATH run) never
-    # analyses a file, and these imports cost ~35 ms of its start.
+    ctx.readable = not any(p.stops_reading for p in loaded.problems)
+    # Imported here: a run answered from the cache (explain, a PATH run) never analyses a file.
     from cilint.rules.registry import FILE_RULES
     from cilint.schema.violations import violations
 
-    strict = kind in STRICT_KINDS
+    strict = row.strict
     for document, stem in _documents(kind, loaded):
         if document.data is None and kind is not Kind.CLUSTER_MANIFEST:
             continue
@@ -181,7 +150,8 @@ def warm_up() -> None:
     """Compile every validator now, so that forked workers inherit them."""
     from cilint.schema.violations import fast_validator, validator
 
-    for stem in {*SCHEMA_OF_KIND.values(), *SCHEMA_OF_MANIFEST_KIND.values()}:
+    stems = {row.schema for row in INPUT_KINDS.values() if row.schema}
+    for stem in stems | set(MANIFEST_SCHEMAS.values()):
         fast_validator(stem)
         validator(stem)
     _default_registries()

@@ -34,6 +34,7 @@ from collections.abc import Iterator
 from cilint.findings import Finding, Severity
 from cilint.rules.context import FileContext
 from cilint.rules.spec import RuleSpec
+from cilint.yaml.loading import DUPLICATE_KEY
 
 RULE = RuleSpec(
     code="Y002",
@@ -45,5 +46,10 @@ RULE = RuleSpec(
 
 def check(ctx: FileContext) -> Iterator[Finding]:
     for problem in ctx.yaml_problems:
-        if problem.category == "duplicate-key":
-            yield ctx.finding(RULE, (problem.line, problem.column), problem.message)
+        if problem.kind == DUPLICATE_KEY:
+            yield ctx.finding(
+                RULE,
+                (problem.line, problem.column),
+                f"key {problem.detail!r} is defined twice in the same mapping; ci-operator "
+                "silently keeps the last one and strict decoders reject the file: remove one",
+            )

@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cilint.findings import Finding, Severity
+from cilint.inputs.kinds import INPUT_KINDS
 from cilint.rules.context import FileContext
 from cilint.rules.spec import RuleSpec
 
@@ -37,6 +38,12 @@ RULE = RuleSpec(
 
 
 def check(ctx: FileContext) -> Iterator[Finding]:
-    for problem in ctx.yaml_problems:
-        if problem.category == "empty":
-            yield ctx.finding(RULE, (problem.line, problem.column), problem.message)
+    if not ctx.readable or not INPUT_KINDS[ctx.kind].must_hold_data:
+        return
+    if all(document is None for document in ctx.loaded):
+        yield ctx.finding(
+            RULE,
+            (1, 1),
+            "the file holds no YAML data (only comments or whitespace); its loader reads an "
+            "empty object and rejects it: delete the file or give it content",
+        )

@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from cilint.findings import Finding, Severity
 from cilint.rules.context import FileContext
 from cilint.rules.spec import RuleSpec
+from cilint.yaml.loading import BOM, INVALID_UTF8
 
 RULE = RuleSpec(
     code="Y003",
@@ -37,6 +38,17 @@ RULE = RuleSpec(
 
 def check(ctx: FileContext) -> Iterator[Finding]:
     for problem in ctx.yaml_problems:
-        if problem.category == "encoding":
-            severity = None if problem.error else Severity.WARNING
-            yield ctx.finding(RULE, (problem.line, problem.column), problem.message, severity)
+        if problem.kind == BOM:
+            yield ctx.finding(
+                RULE,
+                (problem.line, problem.column),
+                "the file starts with a UTF-8 byte-order mark; determinize writes none: remove it",
+                Severity.WARNING,
+            )
+        elif problem.kind == INVALID_UTF8:
+            yield ctx.finding(
+                RULE,
+                (problem.line, problem.column),
+                f"invalid UTF-8 (byte {problem.detail}); YAML files must be UTF-8: re-save the "
+                "file as UTF-8",
+            )

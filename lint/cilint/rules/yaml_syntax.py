@@ -31,8 +31,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cilint.findings import Finding, Severity
+from cilint.inputs.kinds import INPUT_KINDS
 from cilint.rules.context import FileContext
 from cilint.rules.spec import RuleSpec
+from cilint.yaml.loading import INVALID_JSON, SYNTAX, TAB, UNPARSABLE, YamlProblem
 
 RULE = RuleSpec(
     code="Y001",
@@ -42,7 +44,29 @@ RULE = RuleSpec(
 )
 
 
+def _message(problem: YamlProblem) -> str | None:
+    if problem.kind == TAB:
+        return "a tab character here; YAML indentation must use spaces: replace the tab"
+    if problem.kind == SYNTAX:
+        return f"{problem.detail}: fix the YAML syntax here"
+    if problem.kind == UNPARSABLE:
+        return f"cannot parse YAML: {problem.detail}"
+    if problem.kind == INVALID_JSON:
+        return f"invalid JSON: {problem.detail}"
+    return None
+
+
 def check(ctx: FileContext) -> Iterator[Finding]:
     for problem in ctx.yaml_problems:
-        if problem.category == "syntax":
-            yield ctx.finding(RULE, (problem.line, problem.column), problem.message)
+        message = _message(problem)
+        if message is not None:
+            yield ctx.finding(RULE, (problem.line, problem.column), message)
+    if ctx.readable and INPUT_KINDS[ctx.kind].single_document and len(ctx.loaded) > 1:
+        if all(document is None for document in ctx.loaded):
+            return  # nothing but empty documents: empty-document
+        yield ctx.finding(
+            RULE,
+            ctx.source.locate(1, ()),
+            f"a second YAML document starts here, but a {ctx.kind} file holds exactly one (its "
+            "loader reads only the first): remove the '---' separator or split the file",
+        )

@@ -12,16 +12,30 @@ from cilint.yaml.fast_path import fast_documents
 from cilint.yaml.go_semantics import UTF8_BOM, GoYamlLoader
 from cilint.yaml.source_map import SourceMap
 
+# What a `YamlProblem` is; the rules that report them (yaml-syntax, encoding, duplicate-key)
+# word them for the user.
+BOM = "bom"  # a UTF-8 byte-order mark at the start (the file is still read)
+INVALID_UTF8 = "invalid-utf8"  # detail: the first invalid byte, as 0x..
+TAB = "tab"  # the parser stopped at a tab character
+SYNTAX = "syntax"  # detail: the parser's own words
+UNPARSABLE = "unparsable"  # detail: why, when the parser gives no position
+INVALID_JSON = "invalid-json"  # detail: the json module's words
+DUPLICATE_KEY = "duplicate-key"  # detail: the key
+
 
 @dataclass(frozen=True)
 class YamlProblem:
-    """Something wrong with the bytes themselves; `category` picks the rule that reports it."""
+    """Something wrong with the bytes themselves, as the reader found it."""
 
-    category: str  # "syntax" | "duplicate-key" | "encoding" | "empty"
+    kind: str  # one of the names above
     line: int
     column: int
-    message: str
-    error: bool = True
+    detail: str = ""
+
+    @property
+    def stops_reading(self) -> bool:
+        """The file's data could not be read at all."""
+        return self.kind not in (BOM, DUPLICATE_KEY)
 
 
 def _char_at(content: bytes, index: int) -> str:
@@ -41,30 +55,14 @@ def load_yaml(content: bytes, allow_fast: bool = True) -> LoadedYaml:
     forces libyaml (the reference the fast path is tested against)."""
     problems: list[YamlProblem] = []
     if content.startswith(UTF8_BOM):
-        problems.append(
-            YamlProblem(
-                "encoding",
-                1,
-                1,
-                "the file starts with a UTF-8 byte-order mark; determinize writes none: remove it",
-                error=False,
-            )
-        )
+        problems.append(YamlProblem(BOM, 1, 1))
         content = content[len(UTF8_BOM) :]
     try:
         content.decode("utf-8")
     except UnicodeDecodeError as err:
         line = content.count(b"\n", 0, err.start) + 1
         column = err.start - (content.rfind(b"\n", 0, err.start) + 1) + 1
-        problems.append(
-            YamlProblem(
-                "encoding",
-                line,
-                column,
-                f"invalid UTF-8 (byte 0x{content[err.start]:02x}); YAML files must be UTF-8: "
-                "re-save the file as UTF-8",
-            )
-        )
+        problems.append(YamlProblem(INVALID_UTF8, line, column, f"0x{content[err.start]:02x}"))
         return LoadedYaml([], SourceMap(), problems)
 
     fast = fast_documents(content) if allow_fast else None
@@ -84,25 +82,16 @@ def load_yaml(content: bytes, allow_fast: bool = True) -> LoadedYaml:
         problem = err.problem or "invalid YAML"
         context = f" {err.context}" if err.context else ""
         if mark and _char_at(content, mark.index) == "\t":
-            message = "a tab character here; YAML indentation must use spaces: replace the tab"
+            problems.append(YamlProblem(TAB, line, column))
         else:
-            message = f"{problem}{context}: fix the YAML syntax here"
-        problems.append(YamlProblem("syntax", line, column, message))
+            problems.append(YamlProblem(SYNTAX, line, column, f"{problem}{context}"))
         return LoadedYaml([], SourceMap(), problems)
     except (yaml.YAMLError, RecursionError, ValueError) as err:
-        problems.append(YamlProblem("syntax", 1, 1, f"cannot parse YAML: {err}"))
+        problems.append(YamlProblem(UNPARSABLE, 1, 1, str(err)))
         return LoadedYaml([], SourceMap(), problems)
     finally:
         loader.dispose()
 
     for key, mark in loader.duplicate_keys:
-        problems.append(
-            YamlProblem(
-                "duplicate-key",
-                mark.line + 1,
-                mark.column + 1,
-                f"key {key!r} is defined twice in the same mapping; ci-operator silently keeps "
-                "the last one and strict decoders reject the file: remove one",
-            )
-        )
+        problems.append(YamlProblem(DUPLICATE_KEY, mark.line + 1, mark.column + 1, key))
     return LoadedYaml(documents, SourceMap(nodes), problems)
