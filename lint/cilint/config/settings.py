@@ -25,6 +25,7 @@ from cilint.findings import Severity
 from cilint.inputs.discovery import Layout
 from cilint.schema.violations import violations
 from cilint.tags import Registries
+from cilint.yaml.json_path import format_path
 from cilint.yaml.loading import BOM, DUPLICATE_KEY, INVALID_UTF8, TAB, YamlProblem, load_yaml
 
 CONFIG_FILE_NAMES = (".cilint.yaml", ".cilint.yml")
@@ -82,12 +83,14 @@ def _read_validated(path: Path, stem: str, what: str) -> dict[str, object]:
         data = {}
     for violation in violations(stem, 0, data, strict=True):
         line, column = loaded.source.locate(0, violation.path, violation.at)
-        message = (
-            violation.message
-            if violation.category != "numeric-string"
-            else (f"{violation.message}: expected a string")
-        )
-        raise CilintError(f"{path}:{line}:{column}: invalid {what}: {message}")
+        where = format_path(violation.subject)
+        if violation.key is not None:
+            problem = f"unknown key {violation.key!r}"
+        elif violation.category == "numeric-string":
+            problem = f"expected a string, got {violation.instance!r}"
+        else:
+            problem = violation.detail
+        raise CilintError(f"{path}:{line}:{column}: invalid {what}: {where}: {problem}")
     return data  # type: ignore[return-value]
 
 

@@ -19,8 +19,8 @@ from cilint.facts.steps import (
     phases,
 )
 from cilint.inputs.config_path import parse_config_path
-from cilint.schema.violations import format_path
 from cilint.tags import Registries
+from cilint.yaml.json_path import format_path
 
 
 def config_owner(config: dict, fallback: str) -> str:

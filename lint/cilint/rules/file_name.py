@@ -34,7 +34,7 @@ from collections.abc import Iterator
 
 from cilint.findings import Finding, Severity
 from cilint.inputs.config_path import parse_config_path
-from cilint.inputs.kinds import Kind
+from cilint.inputs.kinds import INPUT_KINDS, Kind
 from cilint.rules.context import FileContext
 from cilint.rules.spec import RuleSpec
 
@@ -44,13 +44,6 @@ RULE = RuleSpec(
     severity=Severity.ERROR,
     summary="A config or step-registry file's path breaks the naming convention.",
 )
-
-_REGISTRY = {
-    Kind.STEP_REF: ("ref", "-ref.yaml", "as"),
-    Kind.STEP_CHAIN: ("chain", "-chain.yaml", "as"),
-    Kind.STEP_WORKFLOW: ("workflow", "-workflow.yaml", "as"),
-    Kind.STEP_OBSERVER: ("observer", "-observer.yaml", "name"),
-}
 
 
 def check(ctx: FileContext) -> Iterator[Finding]:
@@ -73,9 +66,10 @@ def check(ctx: FileContext) -> Iterator[Finding]:
             "OWNERS and *.md, and rejects the whole registry otherwise: rename or move this file",
         )
         return
-    if ctx.kind not in _REGISTRY:
+    row = INPUT_KINDS[ctx.kind]
+    if row.element is None or row.name_key is None:
         return
-    top, suffix, name_key = _REGISTRY[ctx.kind]
+    top, suffix, name_key = row.element, row.suffix, row.name_key
     relative = ctx.relative
     folders, _, file_name = relative.rpartition("/")
     prefix = folders.replace("/", "-")

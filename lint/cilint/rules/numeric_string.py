@@ -43,6 +43,7 @@ from cilint.findings import Finding, Severity
 from cilint.rules.context import FileContext
 from cilint.rules.spec import RuleSpec
 from cilint.yaml.go_format import go_string
+from cilint.yaml.json_path import format_path
 
 RULE = RuleSpec(
     code="S003",
@@ -53,11 +54,13 @@ RULE = RuleSpec(
 
 
 def check(ctx: FileContext) -> Iterator[Finding]:
+    seen: set[tuple[int, tuple]] = set()
     for violation in ctx.violations:
-        if violation.category != "numeric-string":
+        if violation.category != "numeric-string" or (violation.document, violation.path) in seen:
             continue
+        seen.add((violation.document, violation.path))
         text = ctx.source.scalar_text(violation.document, violation.path)
-        value = violation.value
+        value = violation.instance
         kind = "boolean" if isinstance(value, bool) else "number"
         read = go_string(value)
         shown = text if text is not None else json.dumps(value)
@@ -75,7 +78,7 @@ def check(ctx: FileContext) -> Iterator[Finding]:
         yield ctx.finding(
             RULE,
             ctx.locate(violation.document, violation.path, "value"),
-            f"{violation.message}: {shown} is a YAML {kind} where a string is expected; "
-            f'{consequence}: quote it as "{shown}"',
+            f"{format_path(violation.subject)}: {shown} is a YAML {kind} where a string is "
+            f'expected; {consequence}: quote it as "{shown}"',
             severity,
         )

@@ -1,19 +1,18 @@
-"""JSON Schema validation of loaded documents, with each error classified for the rules.
+"""JSON Schema validation of loaded documents, each error classified for the rules.
 
 Validators are compiled once per schema and process. Every `jsonschema` error becomes a
-`Violation` with its instance path; the rules `schema`, `unknown-key` and `numeric-string` each
-report the violations of their category, located through the document's `SourceMap`.
+`Violation`: its instance path and the facts of the failure; the rules `schema`, `unknown-key`
+and `numeric-string` each word the violations of their category.
 """
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
 
@@ -56,112 +55,22 @@ def is_valid(stem: str, data: object) -> bool:
 
 @dataclass(frozen=True)
 class Violation:
-    """One schema error. `category` is the rule that reports it."""
+    """One schema error, as the validator found it. `category` is the rule that reports it
+    (`schema`, `unknown-key`, `numeric-string`); the rules word it."""
 
-    category: str  # "schema" | "unknown-key" | "numeric-string"
+    category: str
     document: int
-    path: JsonPath
-    at: str  # where to point: "key" of `path`, or its "value"
-    message: str  # complete user message for "schema"; the facts for the others
-    key: str | None = None  # the unknown key
+    path: JsonPath  # where it points (with `at`)
+    at: str  # "key" of `path`, or its "value"
+    subject: JsonPath  # the field it is about (the parent of an unknown or misspelt key)
+    keyword: str = ""  # the JSON Schema keyword that failed: required, type, enum, ...
+    expected: Any = None  # that keyword's value in the schema
+    instance: Any = None  # the value found (for numeric-string: the non-string scalar)
+    description: str | None = None  # the schema's description of the field
+    detail: str = ""  # the validator's own words
+    key: str | None = None  # an unknown key
     known_keys: tuple[str, ...] = ()  # keys allowed where `key` was found
-    value: object = None  # the non-string scalar for numeric-string
-
-
-def format_path(path: JsonPath) -> str:
-    """`tests[0].steps.env` style, quoting keys that are not plain identifiers."""
-    out = ""
-    for step in path:
-        if isinstance(step, int):
-            out += f"[{step}]"
-        elif step and all(ch.isalnum() or ch in "_-" for ch in step):
-            out += f".{step}" if out else step
-        else:
-            out += f"[{json.dumps(step)}]"
-    return out or "top level"
-
-
-def closest_key(key: str, known: tuple[str, ...]) -> str | None:
-    folded = {k.lower(): k for k in known}
-    if key.lower() in folded:
-        return folded[key.lower()]
-    matches = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-    return matches[0] if matches else None
-
-
-def _type_name(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
-
-
-def _expected(schema_type: object) -> str:
-    names = {
-        "object": "a mapping",
-        "array": "a list",
-        "string": "a string",
-        "integer": "an integer",
-        "number": "a number",
-        "boolean": "a boolean (true/false)",
-        "null": "null",
-    }
-    types = schema_type if isinstance(schema_type, list) else [schema_type]
-    return " or ".join(names.get(str(t), str(t)) for t in types)
-
-
-def _short(value: object) -> str:
-    text = json.dumps(value, default=str)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _schema_message(error: ValidationError, where: str) -> tuple[str, str]:
-    """(message, at) for a plain schema error."""
-    schema = error.schema if isinstance(error.schema, dict) else {}
-    description = schema.get("description")
-    if error.validator == "required":
-        missing = [name for name in error.validator_value if name not in (error.instance or {})]
-        names = ", ".join(repr(name) for name in missing)
-        return f"{where}: missing required key {names}: add it", "key"
-    if error.validator == "type":
-        return (
-            f"{where}: expected {_expected(error.validator_value)}, "
-            f"got {_type_name(error.instance)} {_short(error.instance)}",
-            "value",
-        )
-    if error.validator == "enum":
-        allowed = ", ".join(_short(v) for v in error.validator_value)
-        return f"{where}: expected one of {allowed}; got {_short(error.instance)}", "value"
-    if error.validator == "const":
-        return (
-            f"{where}: expected {_short(error.validator_value)}, got {_short(error.instance)}",
-            "value",
-        )
-    if error.validator == "not":
-        reason = description or (error.validator_value or {}).get("description") or "not allowed"
-        return f"{where}: must not be set: {reason}", "key"
-    if error.validator == "minLength" and error.validator_value == 1:
-        suffix = f" ({description})" if description else ""
-        return f"{where}: must not be empty{suffix}", "value"
-    if error.validator == "pattern":
-        return (
-            f"{where}: {_short(error.instance)} does not have the expected form "
-            f"(pattern {error.validator_value})" + (f": {description}" if description else ""),
-            "value",
-        )
-    detail = error.message
-    if description:
-        detail = f"{detail} ({description})"
-    return f"{where}: {detail}", "value"
+    strict: bool = False  # the file is decoded strictly: an unknown key rejects it
 
 
 def _classify(error: ValidationError, document: int, strict: bool) -> Iterator[Violation]:
@@ -171,7 +80,6 @@ def _classify(error: ValidationError, document: int, strict: bool) -> Iterator[V
         yield from _classify(best_match(error.context), document, strict)
         return
     path: JsonPath = tuple(error.absolute_path)
-    where = format_path(path)
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         schema = error.schema if isinstance(error.schema, dict) else {}
         properties = schema.get("properties", {})
@@ -182,9 +90,18 @@ def _classify(error: ValidationError, document: int, strict: bool) -> Iterator[V
                 continue
             case_only = any(key.lower() == k.lower() for k in known)
             # Go's decoders fold case when matching keys, strict ones too.
-            category = "schema" if strict and not case_only else "unknown-key"
-            message = unknown_key_message(key, known, where, strict and not case_only)
-            yield Violation(category, document, (*path, key), "key", message, key, known)
+            rejected = strict and not case_only
+            yield Violation(
+                "schema" if rejected else "unknown-key",
+                document,
+                (*path, key),
+                "key",
+                path,
+                "additionalProperties",
+                key=key,
+                known_keys=known,
+                strict=rejected,
+            )
         return
     if (
         error.validator == "type"
@@ -196,13 +113,26 @@ def _classify(error: ValidationError, document: int, strict: bool) -> Iterator[V
         )
         and isinstance(error.instance, (int, float))  # bool is an int too
     ):
-        yield Violation("numeric-string", document, path, "value", where, value=error.instance)
+        yield Violation("numeric-string", document, path, "value", path, instance=error.instance)
         return
-    message, at = _schema_message(error, where)
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    subject = path
+    at = "key" if error.validator in ("required", "not") else "value"
     if "propertyNames" in error.relative_schema_path and isinstance(error.instance, str):
         # The failing thing is a key of the object at `path`: point at that key.
         path, at = (*path, error.instance), "key"
-    yield Violation("schema", document, path, at, message)
+    yield Violation(
+        "schema",
+        document,
+        path,
+        at,
+        subject,
+        str(error.validator),
+        error.validator_value,
+        error.instance,
+        schema.get("description"),
+        error.message,
+    )
 
 
 def _forbidden(subschema: object) -> bool:
@@ -210,32 +140,7 @@ def _forbidden(subschema: object) -> bool:
     return subschema is False or (isinstance(subschema, dict) and subschema.get("not") == {})
 
 
-def unknown_key_message(key: str, known: tuple[str, ...], where: str, strict: bool) -> str:
-    guess = closest_key(key, known)
-    place = where if where != "top level" else "the top level"
-    if guess and guess.lower() == key.lower():
-        return (
-            f"key {key!r} in {place} differs from {guess!r} only in case; Go's decoder "
-            f"accepts it, but determinize and other tools do not: write it as {guess!r}"
-        )
-    if strict:
-        text = f"unknown key {key!r} in {place}: this file is decoded strictly, so it is rejected"
-    else:
-        text = f"unknown key {key!r} in {place}: ci-operator ignores it"
-    if guess:
-        return f"{text}; did you mean {guess!r}?"
-    return f"{text}; remove it (known keys: {', '.join(sorted(known)) or 'none'})"
-
-
 def violations(stem: str, document: int, data: object, strict: bool) -> list[Violation]:
     if is_valid(stem, data):
         return []
-    seen: set[tuple[str, JsonPath, str]] = set()
-    found: list[Violation] = []
-    for error in validator(stem).iter_errors(data):
-        for violation in _classify(error, document, strict):
-            identity = (violation.category, violation.path, violation.message)
-            if identity not in seen:
-                seen.add(identity)
-                found.append(violation)
-    return found
+    return [v for e in validator(stem).iter_errors(data) for v in _classify(e, document, strict)]
