@@ -31,7 +31,7 @@ _OWNER_RE = re.compile(r"^(?P<org>[^/]+)/(?P<repo>[^@]+)@(?P<branch>\S+)(?: \[(?
 
 
 def _producer_record(producer: Producer, context: RuleContext) -> dict[str, object]:
-    location = context.resolve(producer.location)
+    location = context.locate(producer.location)
     return {
         "kind": producer.kind,
         "path": location.path,
@@ -61,9 +61,9 @@ def pull_chain(tree: RuleContext, registries: Registries, tag: ImageTag) -> list
                 if view.merged.blocked
                 else "AllowContactingSource",
                 "path": view.entries[0].location.path,
-                "line": tree.resolve(view.entries[0].location).line,
+                "line": tree.locate(view.entries[0].location).line,
                 "entries": sorted(
-                    {(e.location.path, tree.resolve(e.location).line) for e in view.entries}
+                    {(e.location.path, tree.locate(e.location).line) for e in view.entries}
                 ),
             },
         )
@@ -90,7 +90,7 @@ def _mirror_insertion(tree: RuleContext, tag: ImageTag) -> str:
         return "add it under supplementalCIImages of the ci-images-mirror config"
     path = supplemental[0][1].path
     after = [(t, loc) for t, loc in supplemental if t < tag.ist]
-    line = tree.resolve((after[-1] if after else supplemental[0])[1]).line
+    line = tree.locate((after[-1] if after else supplemental[0])[1]).line
     place = (
         f"after {after[-1][0]} (line {line})"
         if after
@@ -151,7 +151,7 @@ def explain(
     producers = sorted(
         graph.producers_of(tag.ist), key=lambda p: (p.state != ACTIVE, p.location, p.detail)
     )
-    resolve = tree.resolve
+    locate = tree.locate
     found = graph.consumers_of(tag.ist)
     importers = stream_importers
     if importers is None:
@@ -160,7 +160,7 @@ def explain(
     consumers = sorted(
         {
             (
-                resolve(c.location).sort_key()[:3],
+                locate(c.location).sort_key()[:3],
                 f"{c.field} (the whole stream {c.stream})" if c.stream else c.field,
                 c.via,
             )

@@ -69,7 +69,6 @@ def _build_config(ctx: ParsedFile, doc: Document, obj: dict) -> list[Producer]:
 def _mirrors(ctx: ParsedFile, doc: Document, obj: dict) -> list[MirrorEntry]:
     kind = obj.get("kind")
     spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
-    metadata = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
     key = _MIRROR_LISTS[kind]
     entries = []
     for index, entry in enumerate(spec.get(key) or ()):
@@ -84,7 +83,6 @@ def _mirrors(ctx: ParsedFile, doc: Document, obj: dict) -> list[MirrorEntry]:
         entries.append(
             MirrorEntry(
                 kind,
-                str(metadata.get("name", "")),
                 entry["source"],
                 mirrors,
                 policy if isinstance(policy, str) else None,

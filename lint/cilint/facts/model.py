@@ -138,7 +138,6 @@ class MirrorEntry(Record):
     """One source → mirrors entry of an ITMS, IDMS or ICSP."""
 
     kind: str  # "ImageTagMirrorSet" | "ImageDigestMirrorSet" | "ImageContentSourcePolicy"
-    object_name: str
     source: str
     mirrors: tuple[str, ...]
     policy: str | None

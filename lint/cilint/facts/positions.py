@@ -17,7 +17,11 @@ from cilint.yaml.source_map import SourceMap
 
 
 class Positions:
-    # Node trees are big: keep only the most recent files (callers resolve in path order).
+    """The one way from a `Location` (a JSON path in a file) to its line and column: `locate`.
+    The rule context caches it per place, and a run's findings are located in batches by the
+    workers (`cilint.pipeline.workers.locate_batch`)."""
+
+    # Node trees are big: keep only the most recent files (callers locate in path order).
     KEEP = 128
 
     def __init__(self, root: Path, parsed: bool = False) -> None:
@@ -27,7 +31,8 @@ class Positions:
         self.parsed = parsed
         self._maps: OrderedDict[str, SourceMap] = OrderedDict()
 
-    def resolve(self, location: Location) -> Location:
+    def locate(self, location: Location) -> Location:
+        """`location` with its line and column (unchanged if it has them)."""
         if location.resolved:
             return location
         source = self._maps.get(location.path)
@@ -45,8 +50,3 @@ class Positions:
         return Location(
             location.path, line, column, location.document, location.json_path, location.at
         )
-
-    def where(self, location: Location) -> str:
-        """`path:line`, for messages that point at another place."""
-        resolved = self.resolve(location)
-        return f"{resolved.path}:{resolved.line}"

@@ -104,7 +104,7 @@ def run_check(
     with _session(settings, options) as (inventory, cache, workers):
         run = _findings(settings, selection, inventory, cache, workers)
         inventory.skipped = list(run.skipped)
-        findings = resolve_findings(
+        findings = locate_findings(
             [f for f in run.findings if is_selected(f.path, selection)], settings.root, workers
         )
         reported = sum(1 for path in run.checked if is_selected(path, selection))
@@ -167,9 +167,9 @@ def _findings(
         results = analyse_inputs(settings, inventory, workers, cache, keys)  # the cache failed
     chosen = None if selection is None else lambda p: is_selected(p, selection)
     tree = build_tree(settings, inventory, results, selected=chosen)
-    if cache is None or selection is not None:  # a partial run resolves only its own findings
+    if cache is None or selection is not None:  # a partial run locates only its own findings
         return _Run(tree.findings, tree.checked, tree.skipped, tree)
-    findings = resolve_findings(tree.findings, settings.root, workers)
+    findings = locate_findings(tree.findings, settings.root, workers)
     _settle(workers, cache)
     cache.store_run(run, StoredRun(findings, tree.checked, tree.skipped))
     return _Run(findings, tree.checked, tree.skipped, tree)
@@ -280,7 +280,7 @@ def answer_about_tag(
 _FILES_PER_TASK = 32
 
 
-def resolve_findings(
+def locate_findings(
     findings: list[Finding], root: Path, workers: Workers | None = None
 ) -> list[Finding]:
     """Give cross-file findings their line and column: each file is parsed at most once, in

@@ -177,7 +177,7 @@ def locate_batch(root: str, locations: list[Location]) -> list[Location]:
     """Resolve each location to its line and column (callers group them by file): the places
     of a run's findings, which come from the facts of files the run parsed."""
     positions = Positions(Path(root), parsed=True)
-    return [positions.resolve(location) for location in locations]
+    return [positions.locate(location) for location in locations]
 
 
 def available_cores() -> int:

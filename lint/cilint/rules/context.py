@@ -85,19 +85,19 @@ class TreeContext:
             }
         return self._consumer_places
 
-    def resolve(self, location: Location) -> Location:
+    def locate(self, location: Location) -> Location:
         """`location` with its line and column; each place is looked up once (a registry step
         used by thousands of tests is one place, asked for by each of them)."""
         if location.resolved or self.positions is None:
             return location
         resolved = self._resolved.get(location)
         if resolved is None:
-            resolved = self._resolved[location] = self.positions.resolve(location)
+            resolved = self._resolved[location] = self.positions.locate(location)
         return resolved
 
     def where(self, location: Location) -> str:
         """`path:line` of another place, for messages."""
-        resolved = self.resolve(location)
+        resolved = self.locate(location)
         return f"{resolved.path}:{resolved.line}"
 
     def describe(self, producer: Producer) -> str:
@@ -172,7 +172,7 @@ class RuleContext:
         self.policy = tree.policy
         self.selected = tree.selected
         self.finding = tree.finding
-        self.resolve = tree.resolve
+        self.locate = tree.locate
         self.where = tree.where
         self.describe = tree.describe
         self.spelling = tree.spelling
