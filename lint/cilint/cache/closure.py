@@ -36,11 +36,6 @@ from cilint.tags import parse_ist
 
 Analyse = Callable[[list[InputFile]], dict[str, FileResult]]
 
-# Files importing a tag's whole stream that `cilint explain` lists by default: a release stream
-# such as ocp/4.17 is imported by thousands of configs, and listing them all (each needing its
-# line) buries the rest of the answer and took seconds at 30,000 configs.
-SHOWN_IMPORTERS = 5
-
 
 class Gatherer:
     """The results a question needs, loaded from the cache by following mentioned names."""

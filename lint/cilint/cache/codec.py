@@ -6,13 +6,9 @@ A `FileResult` is encoded as MessagePack by msgspec, its records as arrays in fi
 every field's type, so bytes from another version, or damaged ones, are refused (`RecordError`)
 instead of half-read.
 
-Measured per file by bench/bench_records.py (1,000 generated configs): pickling the NamedTuples
-these records were took ~28 µs to encode and ~14 µs to decode (pickle calls back into Python
-for each NamedTuple), in ~1,490 bytes; MessagePack takes ~2 µs and ~8 µs, in ~2,760 bytes (it
-does not share repeated strings, such as each place's path); with LZ4 ~4 µs and ~10 µs, in ~600
-bytes. Those bytes cross the pipe from a worker to the main process, again to the worker that
-stores them, and go into the cache's write-ahead log and then its database: at 30,000 configs
-~25 MB each time instead of ~100 MB (measured: a cold run 5.0 s → 4.5 s, the cache 160 → 55 MB).
+The bytes cross the pipe from a worker to the main process, again to the worker that stores
+them, and go into the cache: compressed, a quarter of them (bench/bench_records.py,
+bench/NOTES.md).
 """
 
 from __future__ import annotations
@@ -54,8 +50,7 @@ def decode(blob: bytes) -> FileResult:
 
 
 def encode_run(run: StoredRun) -> bytes:
-    """Measured with the 21,753 findings of the 30,000-config tree: 0.015 s to encode and
-    0.022 s to decode, where pickle took 0.066 s and 0.042 s."""
+    """As `encode`, for a whole run's findings (bench/NOTES.md)."""
     return lz4.block.compress(_ENCODER.encode(run), store_size=True)
 
 

@@ -19,6 +19,6 @@ def file_key(salt: str, path: str, content: bytes) -> str:
 def run_key(salt: str, keys: Iterable[tuple[str, str]]) -> str:
     digest = hashlib.blake2b(digest_size=20)
     digest.update(salt.encode())
-    # One update of the joined text: the same digest as one update per pair, 5x faster.
+    # One update of the joined text: the same digest as one update per pair, in one call.
     digest.update("".join(f"\0{path}\0{key}" for path, key in sorted(keys)).encode())
     return digest.hexdigest()

@@ -94,7 +94,7 @@ def _sorted_like_openshift(graph: Graph) -> tuple[list[str], bool]:
 
 
 def _cycles(graph: Graph) -> tuple[tuple[str, ...], ...]:
-    # networkx only for the rare contradictory entries: importing it costs ~70 ms per run.
+    # networkx only for the rare contradictory entries: importing it is a noticeable start cost.
     import networkx as nx
 
     digraph = nx.DiGraph((a, b) for a, successors in graph.items() for b in successors)

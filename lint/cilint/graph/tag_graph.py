@@ -7,8 +7,8 @@ producers, tag → its consumers, stream → its tags and consumers). A pattern 
 that tag. Rules, `cilint explain` and `cilint graph` query this one object; `cilint graph` draws
 the part around a tag or a file as a networkx graph (`cilint.graph.neighbourhood`).
 
-Plain dicts, not a networkx DiGraph, hold the whole tree: at 30,000 configs networkx spent 1.1 s
-adding ~190k nodes and edges that only these lookups ever read (bench/bench_scale.py).
+Plain dicts, not a networkx DiGraph, hold the whole tree: only these lookups ever read it, and
+building a DiGraph of it cost more than the rest of the stage (bench/NOTES.md).
 """
 
 from __future__ import annotations
@@ -110,7 +110,7 @@ class TagGraph:
             self._exact[producer.tag].append(index)
 
     def _add_consumers(self, consumers: Iterable[Consumer]) -> None:
-        """(One loop with its lookups bound once: ~130,000 consumers at 30,000 configs.)"""
+        """One loop with its lookups bound once: it runs for every consumer of the tree."""
         index = len(self.consumers)
         append, tags, tag_node = self.consumers.append, self._tags, self._tag_node
         tag_consumers, stream_consumers = self._tag_consumers, self._stream_consumers
@@ -143,8 +143,7 @@ class TagGraph:
 
     def _compiled_patterns(self, namespace: str) -> list[tuple[int, Callable, Callable | None]]:
         """The namespace's pattern producers as (index, name search, tag search or None), so
-        that `_link_patterns` tests each tag without `TagPattern.matches`' lookups (~360,000
-        tests at 30,000 configs)."""
+        that `_link_patterns` tests each tag without `TagPattern.matches`' lookups."""
         compiled = self._compiled.get(namespace)
         if compiled is None:
             compiled = self._compiled[namespace] = []

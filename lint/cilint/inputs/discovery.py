@@ -52,7 +52,7 @@ def relative_to_base(path: str, base: str) -> str:
     return path[len(base) + 1 :] if base and path.startswith(base + "/") else path
 
 
-class InputFile(NamedTuple):  # a NamedTuple: built 35,000 times a run, 3x cheaper than a dataclass
+class InputFile(NamedTuple):  # a NamedTuple: built for every input, cheaper than a dataclass
     path: str  # root-relative, "/"-separated
     kind: Kind
     base: str  # the layout folder the file was found under
@@ -63,7 +63,7 @@ class Inventory:
     files: list[InputFile] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     # (size, mtime_ns) of inputs, taken on the walk: one pass over the folders instead of a
-    # second round of stat calls by path (0.36 s → 0.25 s at 35,000 files).
+    # second round of stat calls by path.
     stats: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
@@ -133,7 +133,7 @@ def _scan(root: str, folders: list[str]) -> _Scan:
 
 
 # From this many second-level folders on, two processes walk the tree: the walk is system calls
-# and Python (0.33 s at 35,000 files), and a forked child takes half of the folders.
+# and Python, and a forked child takes half of the folders.
 SPLIT_MIN = 256
 
 

@@ -306,7 +306,7 @@ def locate_findings(
     for finding in ordered:
         if finding.place is not None:
             place = next(located)
-            finding = Finding(  # not `replace`: 3x faster, for 21,753 findings at 30k configs
+            finding = Finding(  # not `replace`: built for every finding of a run
                 finding.path,
                 max(place.line, 1),
                 max(place.column, 1),

@@ -7,8 +7,7 @@ files, collects results and builds the graph:
 - look the key up in the cache (a file whose stat changed but whose bytes did not, e.g. after
   a `git checkout`, is not analysed again),
 - analyse it and encode the result once (`cilint.cache.codec`): the same bytes travel back to the
-  main process and go into the cache, so the main process never encodes a result (measured at
-  30,000 configs: pickling and storing in the main process took 1.4 s, reading and hashing 0.5 s).
+  main process and go into the cache, so the main process never encodes a result.
 
 A worker opens its own connection to the cache (SQLite connections must not cross a fork).
 The pool is created on first use and shared by both stages of a run.
@@ -72,8 +71,7 @@ class Fresh:
     """The results analysed in a run, on their way to the cache (`store`).
 
     It pickles as two joined buffers with their ends: one pickle of a few big objects instead
-    of 35,000 small ones (measured at 30,000 configs: 0.05 s each way instead of 0.15 s, on
-    the way from the main process to the worker that stores them)."""
+    of one per result, on the way from the main process to the worker that stores them."""
 
     def __init__(self) -> None:
         self.keys: list[str] = []
@@ -163,9 +161,8 @@ def store(
     stats: dict[str, tuple[int, int, str]],
     vanished: list[str],
 ) -> int:
-    """`ResultCache.store` in a worker: the main process builds the graph meanwhile (measured
-    at 30,000 configs: 1.4 s of writing; a thread would hold the GIL for every row). Returns
-    the database errors met."""
+    """`ResultCache.store` in a worker: the main process builds the graph meanwhile (a thread
+    would hold the GIL for every row). Returns the database errors met."""
     cache = _worker_cache(job)
     if cache is None:
         return 0

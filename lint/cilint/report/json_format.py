@@ -17,5 +17,5 @@ def render(result: CheckResult, options: ReportOptions) -> str:
         "findings": [finding.as_json() for finding in result.findings],
         "summary": counts(result),
     }
-    # orjson: the same text as json.dumps(indent=2, ensure_ascii=False), ~20x faster.
+    # orjson: the same text as json.dumps(indent=2, ensure_ascii=False), done in C.
     return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n"

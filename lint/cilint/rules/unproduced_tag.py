@@ -82,7 +82,7 @@ def _missing(coverage: Coverage) -> bool:
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     graph = ctx.graph
-    missing: dict[str, bool] = {}  # per tag: ~4,000 tags at ~120,000 places (30k configs)
+    missing: dict[str, bool] = {}  # decided once per tag: a tag has many places
     for (location, ist, stream), consumers in ctx.consumer_places().items():
         field = consumers[0].field
         if ist:

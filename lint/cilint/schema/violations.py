@@ -41,8 +41,8 @@ def validator(stem: str) -> Draft202012Validator:
 
 @cache
 def fast_validator(stem: str) -> jsonschema_rs.Validator:
-    """jsonschema-rs: a yes/no answer ~100x faster (bench/bench_load.py); tests check that it
-    agrees with python-jsonschema on every input we have."""
+    """jsonschema-rs: the fast yes/no answer (bench/NOTES.md); tests check that it agrees
+    with python-jsonschema on every input we have."""
     return jsonschema_rs.validator_for(_schema(stem))
 
 
