@@ -8,7 +8,7 @@ then times, best of 5 rounds, per file:
               cilint.cache.codec: pickle calls back into Python for each NamedTuple)
   pickle      pickle of the results as they are (msgspec Structs)
   msgpack     msgspec's MessagePack alone
-  records     cilint.records.encode / decode: MessagePack, LZ4-compressed (what the workers
+  records     cilint.cache.codec.encode / decode: MessagePack, LZ4-compressed (what the workers
               and the cache use)
 and prints µs per file each way, bytes per file, and each ratio against `pickle-nt`.
 """
@@ -77,7 +77,7 @@ def main() -> int:
     ]
     twins = [as_namedtuples(r) for r in results]
     count = len(results)
-    gc.disable()  # as in a run (cilint.engine._without_gc)
+    gc.disable()  # as in a run (the pipeline session pauses the GC)
     rows = []
     for name, items, dump, load in (
         ("pickle-nt", twins, lambda r: pickle.dumps(r, pickle.HIGHEST_PROTOCOL), pickle.loads),

@@ -3,9 +3,12 @@ same run.
 
     python3 dev.py bench                       # bench_load.py, then this with the defaults
     .venv/bin/python bench/bench_scale.py [--configs 30000] [--scaling 1000,3000,10000,30000]
+                                          [--tree generated|corpus]
 
 Generates (once, cached under bench/out/) a release-like tree of N ci-operator configs with
-bench/generate_tree.py, then measures, each as a separate `cilint` process like a user runs it:
+bench/generate_tree.py (or, with `--tree corpus`, the real files of ../shared/corpus replicated
+by bench/corpus_tree.py into bench/out/corpus-N), then measures, each as a separate `cilint`
+process like a user runs it:
 
   parse      a bare single-process yaml.load(CSafeLoader) of the same files (the baseline),
              best of 3
@@ -40,7 +43,22 @@ REPO = BENCH.parent
 BIN = Path(sys.executable).parent
 
 
-def tree(configs: int, seed: int = 1) -> Path:
+def tree(configs: int, seed: int = 1, kind: str = "generated") -> Path:
+    if kind == "corpus":  # real files of ../shared replicated (bench/corpus_tree.py)
+        out = BENCH / "out" / f"corpus-{configs}"
+        if not (out / ".complete").exists():
+            subprocess.run(
+                [
+                    sys.executable,
+                    str(BENCH / "corpus_tree.py"),
+                    str(out),
+                    "--configs",
+                    str(configs),
+                ],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+        return out
     out = BENCH / "out" / f"tree-{configs}-{seed}"
     if not (out / ".complete").exists():
         shutil.rmtree(out, ignore_errors=True)
@@ -88,10 +106,13 @@ def cilint(*args: str) -> list[str]:
     return [str(BIN / "cilint"), *args]
 
 
-def measure(configs: int, full: bool, notes: dict[str, str] | None = None) -> dict[str, float]:
+def measure(
+    configs: int, full: bool, notes: dict[str, str] | None = None, kind: str = "generated"
+) -> dict[str, float]:
     notes = {} if notes is None else notes  # what was measured, in words
-    root = tree(configs)
-    cache = BENCH / "out" / f"cache-{configs}"
+    root = tree(configs, kind=kind)
+    name = f"cache-{configs}" if kind == "generated" else f"cache-{kind}-{configs}"
+    cache = BENCH / "out" / name
     shutil.rmtree(cache, ignore_errors=True)
     figures: dict[str, float] = {"files": len(inputs(root))}
     # This machine's speed drifts by ±10% from minute to minute: the best of 3, each way (and
@@ -188,16 +209,24 @@ def main() -> int:
         default="1000,3000,10000",
         help="smaller sizes for the scaling exponent (comma-separated)",
     )
+    parser.add_argument(
+        "--tree",
+        choices=("generated", "corpus"),
+        default="generated",
+        help="bench/generate_tree.py's synthetic tree, or the real corpus files replicated "
+        "(bench/corpus_tree.py)",
+    )
     args = parser.parse_args()
     # cilint's bytecode, as `pip install` writes it for a user: with the editable install of
     # dev.py and PYTHONDONTWRITEBYTECODE (set on some machines, this one included) every
     # `cilint` process would compile its ~60 modules again (measured: explain 0.52 s -> 0.40 s).
     compileall.compile_dir(REPO / "lint" / "cilint", quiet=1)
     notes: dict[str, str] = {}
-    figures = measure(args.configs, full=True, notes=notes)
+    figures = measure(args.configs, full=True, notes=notes, kind=args.tree)
     parse = figures["parse"]
     print(
-        f"bench_scale: {args.configs} configs, {int(figures['files'])} files, "
+        f"bench_scale: {'corpus tree, ' if args.tree == 'corpus' else ''}"
+        f"{args.configs} configs, {int(figures['files'])} files, "
         f"{os.cpu_count()} cores"
     )
     rows = [
@@ -259,7 +288,8 @@ def main() -> int:
     print(f"  pre-commit runs, a new edit each (best taken): {notes['pre-commit runs']}")
     sizes = [int(n) for n in args.scaling.split(",") if n] + [args.configs]
     times = [
-        measure(n, full=False)["cold"] if n != args.configs else figures["cold"] for n in sizes
+        measure(n, full=False, kind=args.tree)["cold"] if n != args.configs else figures["cold"]
+        for n in sizes
     ]
     slope = (
         ((math.log(times[-1]) - math.log(times[0])) / (math.log(sizes[-1]) - math.log(sizes[0])))
