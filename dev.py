@@ -2,7 +2,7 @@
 """Set up and run cilint's development tasks with nothing but Python 3.11+ and git.
 
 python3 dev.py demo    # venv + install, then cilint on examples/release
-python3 dev.py test    # venv + install, then ruff and the test suite
+python3 dev.py test    # venv + install, then ruff, mypy and the test suite
 python3 dev.py bench   # venv + install, then the benchmarks in bench/
 """
 
@@ -59,6 +59,7 @@ def demo() -> None:
 def test() -> None:
     run(BIN / "ruff", "check", "lint", "tests", "bench", "dev.py")
     run(BIN / "ruff", "format", "--check", "lint", "tests", "bench", "dev.py")
+    run(BIN / "mypy")  # lint/cilint, as [tool.mypy] in pyproject.toml says
     run(BIN / "python", "-m", "pytest", "-q", *sys.argv[2:])
 
 

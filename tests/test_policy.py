@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cilint.config.resources import policy_path
 from cilint.config.settings import load_settings
 from cilint.errors import CilintError
+from cilint.resources import policy_path
 from conftest import REPO
 
 CONFIG = "ci-operator/config/o/r/o-r-main.yaml"

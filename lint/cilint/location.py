@@ -21,7 +21,7 @@ class Location(msgspec.Struct, frozen=True, array_like=True, cache_hash=True):
     def resolved(self) -> bool:
         return self.line > 0
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[str, int, int, int, tuple[str, ...], str]:
         return (
             self.path,
             self.line,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 # A Docker tag: at most 128 characters of [A-Za-z0-9_.-], not starting with . or -.
 DOCKER_TAG_MAX = 128
@@ -72,7 +73,7 @@ class Registries:
     app_ci_legacy: tuple[str, ...] = ()
 
     @classmethod
-    def from_policy(cls, registries: dict[str, object]) -> Registries:
+    def from_policy(cls, registries: dict[str, Any]) -> Registries:
         return cls(
             qci=str(registries["qci"]),
             qci_proxy=str(registries["qci_proxy"]),

@@ -42,7 +42,8 @@ class RecordError(ValueError):
 
 
 def encode(result: FileResult) -> bytes:
-    return lz4.block.compress(_ENCODER.encode(result), store_size=True)
+    blob: bytes = lz4.block.compress(_ENCODER.encode(result), store_size=True)  # lz4: untyped
+    return blob
 
 
 def decode(blob: bytes) -> FileResult:
@@ -51,7 +52,8 @@ def decode(blob: bytes) -> FileResult:
 
 def encode_run(run: StoredRun) -> bytes:
     """As `encode`, for a whole run's findings (bench/NOTES.md)."""
-    return lz4.block.compress(_ENCODER.encode(run), store_size=True)
+    blob: bytes = lz4.block.compress(_ENCODER.encode(run), store_size=True)
+    return blob
 
 
 def decode_run(blob: bytes) -> StoredRun:

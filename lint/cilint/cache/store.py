@@ -22,7 +22,7 @@ import os
 import pickle
 import sqlite3
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TypeVar
 
@@ -47,7 +47,7 @@ def default_directory() -> Path:
     return Path(base) / "cilint"
 
 
-def _in_index_order(blobs: dict[str, tuple[bytes, Iterable[str]]]) -> list[tuple[str, str]]:
+def _in_index_order(blobs: Mapping[str, tuple[bytes, Iterable[str]]]) -> list[tuple[str, str]]:
     """Every (name, key) row of the mentions table, sorted: grouped by name first, which sorts
     255,000 rows in half the time of sorting the pairs (most names repeat)."""
     keys_of: dict[str, list[str]] = {}
@@ -116,9 +116,10 @@ class ResultCache:
         return self._unpickled_stats(row)
 
     def _stat_row(self, db: sqlite3.Connection) -> tuple[bytes] | None:
-        return db.execute(
+        row: tuple[bytes] | None = db.execute(
             "SELECT value FROM stats WHERE root = ? AND salt = ?", (self.root, self.salt)
         ).fetchone()
+        return row
 
     @staticmethod
     def _unpickled_stats(row: tuple[bytes] | None) -> dict[str, tuple[int, int, str]]:
@@ -157,7 +158,7 @@ class ResultCache:
 
     def store(
         self,
-        blobs: dict[str, tuple[bytes, Iterable[str]]],
+        blobs: Mapping[str, tuple[bytes, Iterable[str]]],
         stats: dict[str, tuple[int, int, str]],
         vanished: Iterable[str] = (),
     ) -> None:

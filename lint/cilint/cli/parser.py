@@ -4,6 +4,7 @@ renderer registries (`cilint.report.FORMATS`, `cilint.graph.neighbourhood.RENDER
 from __future__ import annotations
 
 import argparse
+from typing import NoReturn
 
 from cilint import __version__
 from cilint.graph.neighbourhood import RENDERERS as GRAPH_FORMATS
@@ -13,7 +14,7 @@ EXIT_ERROR = 2
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse's own usage errors: exit 2, one line
+    def error(self, message: str) -> NoReturn:  # argparse's own usage errors: exit 2, one line
         self.exit(EXIT_ERROR, f"{self.prog}: error: {message}\n")
 
 

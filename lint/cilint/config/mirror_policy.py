@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 from dataclasses import dataclass
+from typing import Any
 
 from cilint.errors import CilintError
 from cilint.tags import Registries
@@ -64,7 +65,7 @@ class Cluster:
 _LABELS = {"cache": "the pull-through cache", "qci": "QCI", "qci_proxy": "QCI-APPCI"}
 
 
-def _repository(ref: dict, registries: Registries) -> tuple[str, str]:
+def _repository(ref: dict[str, Any], registries: Registries) -> tuple[str, str]:
     if "registry" in ref:
         key = str(ref["registry"])
         value = getattr(registries, key, None)
@@ -76,7 +77,9 @@ def _repository(ref: dict, registries: Registries) -> tuple[str, str]:
     return str(ref["repository"]), str(ref["repository"])
 
 
-def parse_mirror_policies(raw: list, registries: Registries) -> tuple[MirrorPolicy, ...]:
+def parse_mirror_policies(
+    raw: list[dict[str, Any]] | None, registries: Registries
+) -> tuple[MirrorPolicy, ...]:
     policies = []
     for item in raw or ():
         source, source_label = _repository(item["source"], registries)
@@ -97,7 +100,7 @@ def parse_mirror_policies(raw: list, registries: Registries) -> tuple[MirrorPoli
     return tuple(policies)
 
 
-def parse_cluster_groups(raw: list) -> tuple[ClusterGroup, ...]:
+def parse_cluster_groups(raw: list[dict[str, Any]] | None) -> tuple[ClusterGroup, ...]:
     return tuple(
         ClusterGroup(
             str(g["name"]),

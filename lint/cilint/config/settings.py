@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from cilint import __version__
 from cilint.config.mirror_policy import (
@@ -19,10 +20,10 @@ from cilint.config.mirror_policy import (
     parse_cluster_groups,
     parse_mirror_policies,
 )
-from cilint.config.resources import data_dir, policy_path
 from cilint.errors import CilintError
 from cilint.findings import Severity
 from cilint.inputs.discovery import Layout
+from cilint.resources import data_dir, policy_path
 from cilint.schema.violations import violations
 from cilint.tags import Registries
 from cilint.yaml.json_path import format_path
@@ -67,7 +68,9 @@ def _problem_text(problem: YamlProblem) -> str:
     return f"invalid YAML: {problem.detail}"
 
 
-def _read_validated(path: Path, stem: str, what: str) -> dict[str, object]:
+def _read_validated(path: Path, stem: str, what: str) -> dict[str, Any]:
+    """The file's data, valid against schemas/`stem`.schema.json (its shape is checked there,
+    hence `Any`)."""
     try:
         content = path.read_bytes()
     except OSError as err:
@@ -85,13 +88,14 @@ def _read_validated(path: Path, stem: str, what: str) -> dict[str, object]:
         line, column = loaded.source.locate(0, violation.path, violation.at)
         where = format_path(violation.subject)
         if violation.key is not None:
-            problem = f"unknown key {violation.key!r}"
+            reason = f"unknown key {violation.key!r}"
         elif violation.category == "numeric-string":
-            problem = f"expected a string, got {violation.instance!r}"
+            reason = f"expected a string, got {violation.instance!r}"
         else:
-            problem = violation.detail
-        raise CilintError(f"{path}:{line}:{column}: invalid {what}: {where}: {problem}")
-    return data  # type: ignore[return-value]
+            reason = violation.detail
+        raise CilintError(f"{path}:{line}:{column}: invalid {what}: {where}: {reason}")
+    assert isinstance(data, dict)  # both schemas want a mapping
+    return data
 
 
 def load_policy(reference: str, relative_to: Path | None) -> Policy:
@@ -109,15 +113,15 @@ def load_policy(reference: str, relative_to: Path | None) -> Policy:
             )
     data = _read_validated(path, "policy", "policy file")
     tags = data.get("tags") or {}
-    registries = Registries.from_policy(data["registries"])  # type: ignore[arg-type]
+    registries = Registries.from_policy(data["registries"])
     return Policy(
         name=str(data["name"]),
         registries=registries,
-        layout=Layout.from_mapping(data.get("layout", {})),  # type: ignore[arg-type]
+        layout=Layout.from_mapping(data.get("layout", {})),
         source=str(path),
-        exempt_namespaces=tuple(tags.get("exempt_namespaces", ())),  # type: ignore[union-attr]
-        mirror_policies=parse_mirror_policies(data.get("mirror_policies"), registries),  # type: ignore[arg-type]
-        cluster_groups=parse_cluster_groups(data.get("cluster_groups")),  # type: ignore[arg-type]
+        exempt_namespaces=tuple(tags.get("exempt_namespaces", ())),
+        mirror_policies=parse_mirror_policies(data.get("mirror_policies"), registries),
+        cluster_groups=parse_cluster_groups(data.get("cluster_groups")),
         raw=data,
     )
 
@@ -125,18 +129,18 @@ def load_policy(reference: str, relative_to: Path | None) -> Policy:
 def load_settings(root: Path, config: Path | None = None) -> Settings:
     if config is None:
         config = next((root / n for n in CONFIG_FILE_NAMES if (root / n).is_file()), None)
-    data: dict[str, object] = (
+    data: dict[str, Any] = (
         _read_validated(config, "cilint-config", "cilint configuration") if config else {}
     )
     base = config.parent if config else None
     policy = load_policy(str(data.get("policy", DEFAULT_POLICY)), base)
-    layout = Layout.from_mapping(data.get("layout", {}), policy.layout)  # type: ignore[arg-type]
+    layout = Layout.from_mapping(data.get("layout", {}), policy.layout)
     return Settings(
         root=root,
         policy=policy,
         layout=layout,
-        rule_options=dict(data.get("rules", {})),  # type: ignore[call-overload]
-        exclude=tuple(data.get("exclude", ())),  # type: ignore[arg-type]
+        rule_options=dict(data.get("rules", {})),
+        exclude=tuple(data.get("exclude", ())),
         fail_level=Severity.parse(str(data.get("fail_level", "error"))),
         config_file=str(config) if config else None,
     )

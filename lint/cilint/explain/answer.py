@@ -4,6 +4,7 @@ it is missing, what to do. Answers the same for every spelling of the tag."""
 from __future__ import annotations
 
 import re
+from typing import Any, TypedDict
 
 from cilint.config.settings import Settings
 from cilint.facts.model import ACTIVE, CONDITIONAL, Producer
@@ -30,7 +31,40 @@ SHOWN_IMPORTERS = 5
 _OWNER_RE = re.compile(r"^(?P<org>[^/]+)/(?P<repo>[^@]+)@(?P<branch>\S+)(?: \[(?P<variant>.+)\])?$")
 
 
-def _producer_record(producer: Producer, context: RuleContext) -> dict[str, object]:
+# The answer, as `cilint explain --format json` prints it (after the `tag` asked about).
+class ProducerRecord(TypedDict):
+    kind: str
+    path: str
+    line: int
+    detail: str
+    disabled: bool
+    state: str
+
+
+class ConsumerRecord(TypedDict):
+    path: str
+    line: int
+    field: str
+    via: str
+
+
+class StreamImporters(TypedDict):
+    stream: str
+    files: int
+    listed: int
+
+
+class Answer(TypedDict):
+    spellings: dict[str, str]
+    status: str
+    producers: list[ProducerRecord]
+    consumers: list[ConsumerRecord]
+    stream_importers: StreamImporters
+    pull_chain: list[dict[str, Any]]  # see `pull_chain`
+    suggestions: list[str]
+
+
+def _producer_record(producer: Producer, context: RuleContext) -> ProducerRecord:
     location = context.locate(producer.location)
     return {
         "kind": producer.kind,
@@ -42,10 +76,10 @@ def _producer_record(producer: Producer, context: RuleContext) -> dict[str, obje
     }
 
 
-def pull_chain(tree: RuleContext, registries: Registries, tag: ImageTag) -> list[dict]:
+def pull_chain(tree: RuleContext, registries: Registries, tag: ImageTag) -> list[dict[str, Any]]:
     """How each policed cluster pulls `tag` through QCI-APPCI: the merged mirror order per
     kind, one item per distinct order, with the clusters that get it."""
-    chains: dict[tuple[str, tuple[str, ...], bool], dict] = {}
+    chains: dict[tuple[str, tuple[str, ...], bool], dict[str, Any]] = {}
     for view in tree.mirror_views:
         if view.policy.source != registries.qci_proxy or not view.entries:
             continue
@@ -143,7 +177,7 @@ def explain(
     tag: ImageTag,
     stream_importers: list[str] | None = None,
     all_importers: bool = False,
-) -> dict[str, object]:
+) -> Answer:
     """The answer about `tag`, from a view declaring `READS`. `stream_importers`: every file
     importing the tag's whole stream, when only some of them are loaded (None: all are)."""
     graph = tree.graph
@@ -191,7 +225,7 @@ def answer_tag(
     tag: ImageTag,
     options: RunOptions | None = None,
     all_importers: bool = False,
-) -> dict[str, object]:
+) -> Answer:
     """The answer about `tag` for the tree under `settings.root`: with a cache, from the results
     that `READS` need only."""
     registries = settings.policy.registries
@@ -205,7 +239,7 @@ def answer_tag(
     )
 
 
-def render_text(report: dict[str, object]) -> str:
+def render_text(report: Answer) -> str:
     spellings = report["spellings"]
     labels = {
         "ist": "IST",
@@ -214,34 +248,34 @@ def render_text(report: dict[str, object]) -> str:
         "qci_appci": "QCI-APPCI",
         "cache": "cache",
     }
-    lines = [f"{spellings['ist']}: {report['status']}", ""]  # type: ignore[index]
-    lines += [f"  {labels[k]:<10} {v}" for k, v in spellings.items()]  # type: ignore[union-attr]
+    lines = [f"{spellings['ist']}: {report['status']}", ""]
+    lines += [f"  {labels[k]:<10} {v}" for k, v in spellings.items()]
     lines += ["", "Produced by:"]
-    for p in report["producers"] or []:  # type: ignore[union-attr]
+    for p in report["producers"] or []:
         state = "" if p["state"] == ACTIVE else f" [{p['state']}]"
         lines.append(f"  {p['kind']}{state}  {p['path']}:{p['line']}  {p['detail']}")
     if not report["producers"]:
         lines.append("  nothing in this tree")
     lines += ["", "Used by:"]
-    for c in report["consumers"] or []:  # type: ignore[union-attr]
+    for c in report["consumers"] or []:
         via = f"  (via {c['via']})" if c["via"] else ""
         lines.append(f"  {c['path']}:{c['line']}  {c['field']}{via}")
     if not report["consumers"]:
         lines.append("  nothing in this tree")
     importers = report["stream_importers"]
-    unlisted = importers["files"] - importers["listed"]  # type: ignore[index]
+    unlisted = importers["files"] - importers["listed"]
     if unlisted:
         lines.append(
             f"  and {unlisted} more files that import the whole stream "
-            f"{importers['stream']} (--all lists them)"  # type: ignore[index]
+            f"{importers['stream']} (--all lists them)"
         )
     lines += ["", "Pulled through (merged mirror sets, per cluster):"]
-    for m in report["pull_chain"] or []:  # type: ignore[union-attr]
+    for m in report["pull_chain"] or []:
         lines.append(f"  {m['kind']} on {', '.join(m['clusters'])} ({m['path']}:{m['line']}):")
         lines.append("    " + " → ".join(m["order"]))
     if not report["pull_chain"]:
         lines.append("  no ImageTagMirrorSet/ImageDigestMirrorSet for the QCI-APPCI proxy")
     if report["suggestions"]:
         lines += ["", "What to do:"]
-        lines += [f"  - {s}" for s in report["suggestions"]]  # type: ignore[union-attr]
+        lines += [f"  - {s}" for s in report["suggestions"]]
     return "\n".join(lines) + "\n"

@@ -48,6 +48,7 @@ def _producers(ctx: ParsedFile, config: dict, owner: str) -> list[Producer]:
             where = location(ctx, ("binary_build_commands",))
             detail = "build cache of binary_build_commands, pushed by the promotion job"
         else:
+            assert promoted.target is not None  # None for the build cache only
             target, path = targets[promoted.target]
             word = format_path(path)
             where = location(ctx, path, "key" if path == ("promotion",) else "value")
@@ -205,8 +206,8 @@ def _tests(ctx: ParsedFile, config: dict, owner: str) -> list[TestUsage]:
         if not isinstance(test, dict) or not isinstance(test.get("steps"), dict):
             continue
         steps = test["steps"]
-        name = test.get("as") if isinstance(test.get("as"), str) else f"tests[{index}]"
-        workflow = steps.get("workflow") if isinstance(steps.get("workflow"), str) else None
+        name = found if isinstance(found := test.get("as"), str) else f"tests[{index}]"
+        workflow = found if isinstance(found := steps.get("workflow"), str) else None
         usages.append(
             TestUsage(
                 owner=owner,

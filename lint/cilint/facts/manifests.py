@@ -15,9 +15,9 @@ _MIRROR_LISTS = {
 
 
 def _image_stream(ctx: ParsedFile, doc: Document, obj: dict) -> list[Producer]:
-    metadata = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+    metadata = found if isinstance(found := obj.get("metadata"), dict) else {}
     namespace, stream = metadata.get("namespace"), metadata.get("name")
-    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+    spec = found if isinstance(found := obj.get("spec"), dict) else {}
     if not isinstance(namespace, str) or not isinstance(stream, str):
         return []
     producers = []
@@ -45,10 +45,10 @@ def _image_stream(ctx: ParsedFile, doc: Document, obj: dict) -> list[Producer]:
 
 
 def _build_config(ctx: ParsedFile, doc: Document, obj: dict) -> list[Producer]:
-    metadata = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
-    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
-    output = spec.get("output") if isinstance(spec.get("output"), dict) else {}
-    target = output.get("to") if isinstance(output.get("to"), dict) else {}
+    metadata = found if isinstance(found := obj.get("metadata"), dict) else {}
+    spec = found if isinstance(found := obj.get("spec"), dict) else {}
+    output = found if isinstance(found := spec.get("output"), dict) else {}
+    target = found if isinstance(found := output.get("to"), dict) else {}
     if target.get("kind") != "ImageStreamTag" or not isinstance(target.get("name"), str):
         return []
     namespace = target.get("namespace") or metadata.get("namespace")
@@ -68,7 +68,8 @@ def _build_config(ctx: ParsedFile, doc: Document, obj: dict) -> list[Producer]:
 
 def _mirrors(ctx: ParsedFile, doc: Document, obj: dict) -> list[MirrorEntry]:
     kind = obj.get("kind")
-    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+    assert isinstance(kind, str)  # `extract` passes the kinds of _MIRROR_LISTS only
+    spec = found if isinstance(found := obj.get("spec"), dict) else {}
     key = _MIRROR_LISTS[kind]
     entries = []
     for index, entry in enumerate(spec.get(key) or ()):

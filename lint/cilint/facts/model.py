@@ -35,10 +35,12 @@ PRODUCER_VERBS = {
 
 
 class Record(msgspec.Struct, frozen=True, array_like=True, cache_hash=True):
-    """Immutable and hashable, compared field by field; encoded as an array."""
+    """Immutable and hashable, compared field by field; encoded as an array.
+
+    Subclasses inherit the options; they repeat `frozen=True` only for type checkers."""
 
 
-class TagPattern(Record):
+class TagPattern(Record, frozen=True):
     """Tags matched by regular expressions (Go RE2 syntax, unanchored, as ci-tools matches)."""
 
     namespace: str
@@ -57,7 +59,9 @@ class TagPattern(Record):
         """The compiled name search and tag search (None: any tag), for callers that test
         many tags against the same patterns."""
         tag_rx = _compiled(self.tag_regex)
-        return _compiled(self.name_regex).search, (tag_rx.search if tag_rx else None)
+        name_rx = _compiled(self.name_regex)
+        assert name_rx is not None  # never empty: facts.ci_operator and facts.mirror_config
+        return name_rx.search, (tag_rx.search if tag_rx else None)
 
     def __str__(self) -> str:
         return f"{self.namespace}/{self.name_regex}" + (
@@ -70,7 +74,7 @@ def _compiled(regex: str | None) -> re.Pattern[str] | None:
     return re.compile(regex) if regex else None
 
 
-class Producer(Record):
+class Producer(Record, frozen=True):
     kind: str  # one of PRODUCER_VERBS
     tag: str | None  # the IST it writes, or None for a pattern producer
     state: str
@@ -80,7 +84,7 @@ class Producer(Record):
     pattern: TagPattern | None = None
 
 
-class Consumer(Record):
+class Consumer(Record, frozen=True):
     field: str  # e.g. "base_images.base", "ref.from_image", "releases.latest.integration"
     location: Location
     owner: str
@@ -89,7 +93,7 @@ class Consumer(Record):
     via: str = ""  # how a registry step is reached, filled in by the graph stage
 
 
-class StepItem(Record):
+class StepItem(Record, frozen=True):
     """One entry of a pre/test/post (or chain steps) list."""
 
     kind: str  # "ref" | "chain" | "literal"
@@ -99,7 +103,7 @@ class StepItem(Record):
     observers: tuple[str, ...] = ()  # observers a literal step asks for
 
 
-class StepPhases(Record):
+class StepPhases(Record, frozen=True):
     """pre/test/post of a test or workflow; None for a phase that is not set at all."""
 
     pre: tuple[StepItem, ...] | None = None
@@ -111,7 +115,7 @@ class StepPhases(Record):
     observer_locations: tuple[tuple[str, Location], ...] = ()
 
 
-class TestUsage(Record):
+class TestUsage(Record, frozen=True):
     """A multi-stage test of a ci-operator config: what it asks of the step registry."""
 
     owner: str
@@ -122,7 +126,7 @@ class TestUsage(Record):
     phases: StepPhases
 
 
-class RegistryElement(Record):
+class RegistryElement(Record, frozen=True):
     """A step-registry ref, chain, workflow or observer."""
 
     kind: str  # "ref" | "chain" | "workflow" | "observer"
@@ -134,7 +138,7 @@ class RegistryElement(Record):
     observers: tuple[str, ...] = ()  # observers a ref asks for
 
 
-class MirrorEntry(Record):
+class MirrorEntry(Record, frozen=True):
     """One source → mirrors entry of an ITMS, IDMS or ICSP."""
 
     kind: str  # "ImageTagMirrorSet" | "ImageDigestMirrorSet" | "ImageContentSourcePolicy"
@@ -146,7 +150,7 @@ class MirrorEntry(Record):
     path: tuple[str | int, ...] = ()
 
 
-class FileFacts(Record):
+class FileFacts(Record, frozen=True):
     producers: tuple[Producer, ...] = ()
     consumers: tuple[Consumer, ...] = ()
     tests: tuple[TestUsage, ...] = ()

@@ -50,7 +50,7 @@ def step_items(ctx: ParsedFile, steps: object, path: JsonPath, owner: str) -> tu
         elif isinstance(step.get("chain"), str):
             items.append(StepItem("chain", step["chain"], location(ctx, (*here, "chain"), "value")))
         else:
-            name = step.get("as") if isinstance(step.get("as"), str) else f"step {index}"
+            name = found if isinstance(found := step.get("as"), str) else f"step {index}"
             field = f"{'.'.join(str(p) for p in path)}[{index}].from_image"
             items.append(
                 StepItem(
@@ -68,7 +68,7 @@ def phases(ctx: ParsedFile, steps: object, path: JsonPath, owner: str) -> StepPh
     """pre/test/post of a `steps:` block; a phase that is absent stays None (unset)."""
     if not isinstance(steps, dict):
         return StepPhases()
-    observers = steps.get("observers") if isinstance(steps.get("observers"), dict) else {}
+    observers = found if isinstance(found := steps.get("observers"), dict) else {}
     return StepPhases(
         **{
             phase: step_items(ctx, steps[phase], (*path, phase), owner) if phase in steps else None

@@ -97,7 +97,9 @@ def _cycles(graph: Graph) -> tuple[tuple[str, ...], ...]:
     # networkx only for the rare contradictory entries: importing it is a noticeable start cost.
     import networkx as nx
 
-    digraph = nx.DiGraph((a, b) for a, successors in graph.items() for b in successors)
+    digraph: nx.DiGraph[str] = nx.DiGraph(
+        (a, b) for a, successors in graph.items() for b in successors
+    )
     return tuple(tuple(cycle) for cycle in sorted(nx.simple_cycles(digraph), key=sorted))
 
 

@@ -39,7 +39,7 @@ def neighbourhood(
 ) -> nx.DiGraph:
     import networkx as nx  # only `cilint graph` needs it
 
-    view = nx.DiGraph()
+    view: nx.DiGraph[str] = nx.DiGraph()
     if target is None:
         tags = {p.tag for p in graph.producers if p.tag} | {c.tag for c in graph.consumers if c.tag}
     elif (root / target).is_file() or Path(target).is_file():

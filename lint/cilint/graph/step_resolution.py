@@ -20,8 +20,9 @@ the caller's `usages` keeps every test's objects alive for the whole call.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from msgspec.structs import replace
 
@@ -100,6 +101,7 @@ def resolve(
         # Steps taken from the workflow are reached through it; ones the test sets itself are not.
         base_via = (user + f" → workflow {usage.workflow}") if plan.workflow_found else user
         if plan.workflow_missing:
+            assert usage.workflow  # missing means named and not found
             missing("workflow", usage.workflow, usage.workflow_location or usage.location, user)
         for from_workflow, expansion in plan.phases:
             via = base_via if from_workflow else user
@@ -130,7 +132,13 @@ class _Plan(NamedTuple):
     observers: tuple[tuple[str, RegistryElement | None, Location | None], ...]
 
 
-_UNSET = object()
+class _Unset(enum.Enum):
+    """The type of `_UNSET`, so that `is _UNSET` tells type checkers what is left."""
+
+    UNSET = enum.auto()
+
+
+_UNSET: Final = _Unset.UNSET  # a memo's "not computed yet"; None is a computed answer there
 # A test that sets no steps and no observers (all None or empty: no objects of its own).
 _NO_PHASES = StepPhases()
 
@@ -239,6 +247,7 @@ class _Expander:
         if depth > self.MAX_DEPTH:
             return _NOTHING
         parts: list[_Expansion] = []
+        part: _Expansion | None
         shared = True  # every part is a memoised ref or chain, kept alive by the memo
         for item in items:
             if item.kind == "literal":
@@ -261,14 +270,14 @@ class _Expander:
         if len(parts) <= 1:
             return parts[0] if parts else _NOTHING
         key = tuple(map(id, parts)) if shared else None
-        expansion = self.combined.get(key) if shared else None
+        expansion = self.combined.get(key) if key is not None else None  # (None: not shared)
         if expansion is None:
             expansion = _Expansion(
                 tuple(step for part in parts for step in part.steps),
                 tuple(name for part in parts for name in part.asked),
                 tuple(gap for part in parts for gap in part.gaps),
             )
-            if shared:
+            if key is not None:
                 self.combined[key] = expansion
         return expansion
 

@@ -27,11 +27,14 @@ from cilint.facts.model import (
     Location,
     MirrorEntry,
     Producer,
+    RegistryElement,
+    TestUsage,
 )
 from cilint.graph.step_resolution import Registry, UnresolvedStep, resolve
 from cilint.tags import parse_ist
 
 PRODUCED, CONDITIONAL_STATUS, UNPRODUCED = "produced", "conditional", "unproduced"
+_Search = Callable[[str], object]  # a compiled regular expression's `search`
 
 
 @dataclass(frozen=True)
@@ -68,14 +71,17 @@ class TagGraph:
         self._exact: dict[str, list[int]] = defaultdict(list)  # tag → its exact producers
         self._patterns: dict[str, list[int]] = defaultdict(list)  # namespace → pattern producers
         self._matched: dict[str, list[int]] = {}  # tag → pattern producers (linked lazily)
-        self._compiled: dict[str, list[tuple[int, Callable, Callable | None]]] = {}
+        self._compiled: dict[str, list[tuple[int, _Search, _Search | None]]] = {}
         self._tag_consumers: dict[str, list[int]] = defaultdict(list)
-        self._stream_consumers: dict[str, list[int]] = defaultdict(list)
+        # (Keyed by `Consumer.stream`: every consumer without a tag has one.)
+        self._stream_consumers: dict[str | None, list[int]] = defaultdict(list)
         self._tags: set[str] = set()  # every tag node
         self._stream_tags: dict[str, list[str]] = defaultdict(list)  # stream → its tag nodes
         self._coverage: dict[str, Coverage] = {}  # the graph does not change once built
         self._produced: set[str] | None = None
         self._places: dict[tuple[Location, str | None, str | None], list[Consumer]] | None = None
+        usages: list[TestUsage]
+        elements: list[RegistryElement]
         usages, elements = [], []
         for file_facts in facts:
             for producer in file_facts.producers:
@@ -141,7 +147,7 @@ class TagGraph:
                     self._tag_node(ist)
         return linked
 
-    def _compiled_patterns(self, namespace: str) -> list[tuple[int, Callable, Callable | None]]:
+    def _compiled_patterns(self, namespace: str) -> list[tuple[int, _Search, _Search | None]]:
         """The namespace's pattern producers as (index, name search, tag search or None), so
         that `_link_patterns` tests each tag without `TagPattern.matches`' lookups."""
         compiled = self._compiled.get(namespace)

@@ -99,7 +99,7 @@ def _scan_folder(root: str, folder: str, found: _Scan) -> list[str]:
     """The regular files of one folder into `found`, stat-ed on the way (through the open
     folder, cheaper than by path later); returns its subfolders."""
     prefix = f"{folder}/" if folder else ""
-    subfolders = []
+    subfolders: list[str] = []
     try:
         entries = os.scandir(os.path.join(root, folder))
     except OSError as err:
@@ -187,7 +187,8 @@ def _forked(work: Callable[[], T]) -> Callable[[], T | None] | None:
         if status != 0:
             return None
         try:
-            return pickle.loads(data)
+            loaded: T = pickle.loads(data)
+            return loaded
         except Exception:  # noqa: BLE001 - a broken answer: walk it here instead
             return None
 

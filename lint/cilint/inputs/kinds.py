@@ -8,6 +8,7 @@ import functools
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 
 class Kind(StrEnum):
@@ -114,7 +115,8 @@ INPUT_KINDS: dict[Kind, InputKind] = {
 STEP_REGISTRY_KINDS = frozenset(k for k, row in INPUT_KINDS.items() if row.element)
 
 # Cluster manifests hold many Kubernetes kinds; these are the ones cilint reads, with their schema.
-MANIFEST_SCHEMAS: dict[str, str] = {
+# (Any: looked up with whatever a manifest's `kind` holds.)
+MANIFEST_SCHEMAS: dict[Any, str] = {
     "ImageTagMirrorSet": "image-tag-mirror-set",
     "ImageDigestMirrorSet": "image-digest-mirror-set",
     "ImageContentSourcePolicy": "image-content-source-policy",

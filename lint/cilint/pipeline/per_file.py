@@ -18,6 +18,7 @@ from cilint.inputs.discovery import InputFile
 from cilint.inputs.kinds import INPUT_KINDS, MANIFEST_SCHEMAS, Kind
 from cilint.rules.context import FileContext
 from cilint.tags import Registries
+from cilint.yaml.json_path import JsonPath
 from cilint.yaml.loading import BOM, INVALID_JSON, INVALID_UTF8, LoadedYaml, YamlProblem, load_yaml
 from cilint.yaml.source_map import SourceMap
 
@@ -87,6 +88,7 @@ def _documents(kind: Kind, loaded: LoadedYaml) -> list[tuple[Document, str]]:
     for index, data in enumerate(loaded.documents):
         if not isinstance(data, dict):
             continue
+        items: list[tuple[JsonPath, object]]
         if data.get("kind") == "List" and isinstance(data.get("items"), list):
             items = [(("items", n), item) for n, item in enumerate(data["items"])]
         else:

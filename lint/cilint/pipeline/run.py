@@ -31,6 +31,7 @@ from cilint.pipeline.workers import store as workers_store
 from cilint.rules.context import RuleContext, TreeContext
 from cilint.rules.reads import Demand, Read
 from cilint.rules.registry import TREE_RULES, rule_levels
+from cilint.rules.spec import TreeRule
 
 T = TypeVar("T")
 
@@ -85,7 +86,7 @@ def _session(
                 cache.close()
 
 
-def _enabled_rules(settings: Settings) -> list:
+def _enabled_rules(settings: Settings) -> list[TreeRule]:
     disabled = _disabled(settings)
     return [rule for rule in TREE_RULES if rule.RULE.name not in disabled]
 
@@ -110,7 +111,7 @@ def run_check(
         reported = sum(1 for path in run.checked if is_selected(path, selection))
         levels = rule_levels(settings)
         findings = [
-            replace(f, severity=levels[f.rule]) if levels.get(f.rule) else f for f in findings
+            replace(f, severity=level) if (level := levels.get(f.rule)) else f for f in findings
         ]
         findings.sort(key=sort_key)
         return CheckResult(findings, inventory, reported, run.tree)

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import msgspec
 
@@ -191,7 +191,7 @@ class Workers:
         self.count = jobs or available_cores()
         self.minimum = minimum  # below this many items, workers cost more than they save
         self._pool: Executor | None = None
-        self._pending: list[Future] = []
+        self._pending: list[Future[Any]] = []
 
     def map(
         self, task: Callable[..., list[R]], first: object, batches: list[list[T]], items: int

@@ -10,13 +10,14 @@ from cilint.findings import Severity
 from cilint.pipeline.results import CheckResult
 from cilint.report.options import ReportOptions
 from cilint.rules.registry import ALL_RULES
+from cilint.rules.spec import Rule
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
-def _descriptor(module: object) -> dict[str, object]:
-    spec = module.RULE  # type: ignore[attr-defined]
-    doc = (module.__doc__ or "").strip()  # type: ignore[attr-defined]
+def _descriptor(module: Rule) -> dict[str, object]:
+    spec = module.RULE
+    doc = (module.__doc__ or "").strip()
     return {
         "id": spec.code,
         "name": spec.name,

@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cilint.config.mirror_policy import Cluster, clusters
 from cilint.config.settings import Policy
-from cilint.facts.model import PRODUCER_VERBS, Location, Producer
+from cilint.facts.model import PRODUCER_VERBS, Consumer, Location, Producer
 from cilint.facts.parsed_file import ParsedFile
 from cilint.facts.positions import Positions
 from cilint.findings import Finding, Fix, Severity
@@ -46,6 +46,10 @@ class FileContext(ParsedFile):
         )
 
 
+# Consumers grouped by (location, tag, stream), as `TagGraph.consumers_by_place` gives them.
+_Places = dict[tuple[Location, str | None, str | None], list[Consumer]]
+
+
 def everything(path: str) -> bool:
     """The selection of a run over the whole tree."""
     return True
@@ -64,7 +68,7 @@ class TreeContext:
     selected: Callable[[str], bool] = everything
     # Set in a partial run: records the names "did you mean" asked for (`cilint.rules.reads`).
     demand: Demand | None = None
-    _consumer_places: dict | None = field(default=None, init=False, repr=False)
+    _consumer_places: _Places | None = field(default=None, init=False, repr=False)
     _resolved: dict[Location, Location] = field(default_factory=dict, init=False, repr=False)
     _spellings: dict[str, dict[str, str]] = field(default_factory=dict, init=False, repr=False)
 
@@ -72,7 +76,7 @@ class TreeContext:
         """What `owner` (a rule, or explain) may read: `reads`, and the wording helpers."""
         return RuleContext(self, frozenset(reads), owner)
 
-    def consumer_places(self) -> dict[tuple[Location, str | None, str | None], list]:
+    def consumer_places(self) -> _Places:
         """`TagGraph.consumers_by_place`, limited to the selected files (computed once: the
         selection is set before the first rule runs)."""
         if self._consumer_places is None and self.selected is everything:
@@ -178,6 +182,14 @@ class RuleContext:
         self.spelling = tree.spelling
         self.both_spellings = tree.both_spellings
 
+    if TYPE_CHECKING:  # what `__getattr__` hands on, for a rule that declared the read
+
+        def consumer_places(self) -> _Places: ...
+
+        mirror_views: list[MirrorView]
+        clusters: list[Cluster]
+        manifest_paths: list[str]
+
     def __getattr__(self, name: str) -> Any:  # cross-file data: only what was declared
         read = _TREE_READS.get(name)
         if read is None:
@@ -192,7 +204,7 @@ def by(producer: Producer) -> str:
     return f"{PRODUCER_VERBS.get(producer.kind, producer.kind)} {producer.owner}"
 
 
-def uses(consumers: list, limit: int = 2) -> str:
+def uses(consumers: Iterable[Consumer], limit: int = 2) -> str:
     """`; used by A and 3 more` for a consumer reached through the registry."""
     vias = sorted({c.via for c in consumers if c.via})
     if not vias:
@@ -204,7 +216,7 @@ def uses(consumers: list, limit: int = 2) -> str:
 def cluster_findings(
     ctx: RuleContext,
     rule: RuleSpec,
-    items: list[tuple[Location, str, Severity | None, Cluster]],
+    items: Iterable[tuple[Location, str, Severity | None, Cluster]],
     fixes: dict[Location, Fix] | None = None,
 ) -> Iterator[Finding]:
     """One finding per place for a problem found on many clusters (see `per_place`), with the
@@ -218,7 +230,7 @@ def cluster_findings(
 
 
 def per_place(
-    items: list[tuple[Location, str, Severity | None, Cluster]],
+    items: Iterable[tuple[Location, str, Severity | None, Cluster]],
 ) -> list[tuple[Location, str, Severity | None, list[Cluster]]]:
     """Merge the same problem found on many clusters into one finding per place; the message
     holds `{clusters}` where the cluster names go."""

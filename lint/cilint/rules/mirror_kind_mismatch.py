@@ -27,6 +27,7 @@ from collections.abc import Iterator
 
 from cilint.config.mirror_policy import IDMS, ITMS
 from cilint.findings import Finding, Severity
+from cilint.graph.mirror_views import MirrorView
 from cilint.rules.context import RuleContext, cluster_findings
 from cilint.rules.reads import Read
 from cilint.rules.spec import RuleSpec
@@ -41,7 +42,7 @@ READS = frozenset({Read.MIRROR_SETS})
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    by_cluster: dict[tuple[str, str], dict[str, object]] = {}
+    by_cluster: dict[tuple[str, str], dict[str, MirrorView]] = {}
     for view in ctx.mirror_views:
         if view.entries:
             by_cluster.setdefault((view.cluster.name, view.policy.source), {})[view.kind] = view

@@ -53,9 +53,9 @@ def _edges(mirrors: tuple[str, ...], source: str) -> set[tuple[str, str]]:
 def _verdict(edges: list[tuple[str, str]], policy: MirrorPolicy) -> str:
     """Say which side of the loop follows the policy, so the culprit is plain."""
     for first, second in edges:
-        ranks = policy.rank(first), policy.rank(second)
-        if None not in ranks:
-            follows = ranks[0] < ranks[1]  # type: ignore[operator]
+        first_rank, second_rank = policy.rank(first), policy.rank(second)
+        if first_rank is not None and second_rank is not None:
+            follows = first_rank < second_rank
             return (
                 " (as the policy orders them)"
                 if follows

@@ -44,7 +44,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cilint.config.mirror_policy import MirrorPolicy
+from cilint.config.mirror_policy import Cluster, MirrorPolicy
 from cilint.facts.model import Location, MirrorEntry
 from cilint.findings import Finding, Fix, Severity
 from cilint.rules.context import RuleContext, cluster_findings
@@ -75,10 +75,10 @@ def wanted_order(mirrors: tuple[str, ...], policy: MirrorPolicy) -> tuple[str, .
 
 def _out_of_order(order: tuple[str, ...], policy: MirrorPolicy) -> tuple[str, str] | None:
     """The first pair (a, b) listed a-before-b although the policy wants b before a."""
-    ranked = [(policy.rank(m), m) for m in order if policy.rank(m) is not None]
+    ranked = [(found, m) for m in order if (found := policy.rank(m)) is not None]
     for index, (rank, mirror) in enumerate(ranked):
         for later_rank, later in ranked[index + 1 :]:
-            if later_rank < rank:  # type: ignore[operator]
+            if later_rank < rank:
                 return mirror, later
     return None
 
@@ -105,7 +105,7 @@ def _entry_problem(entry: MirrorEntry, policy: MirrorPolicy) -> str | None:
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    items = []
+    items: list[tuple[Location, str, Severity | None, Cluster]] = []
     fixes: dict[Location, Fix] = {}
     for view in ctx.mirror_views:
         if not view.entries:

@@ -7,7 +7,6 @@ documentation (What it does / Why it matters / Example / Fix / Options).
 
 from __future__ import annotations
 
-from types import ModuleType
 from typing import TYPE_CHECKING
 
 from cilint.errors import CilintError
@@ -37,12 +36,13 @@ from cilint.rules import (
     unresolved_step,
     yaml_syntax,
 )
+from cilint.rules.spec import FileRule, Rule, TreeRule
 
 if TYPE_CHECKING:
     from cilint.config.settings import Settings
 
 # Rules that look at one file at a time (run in the per-file stage).
-FILE_RULES: tuple[ModuleType, ...] = (
+FILE_RULES: tuple[FileRule, ...] = (
     yaml_syntax,
     duplicate_key,
     encoding,
@@ -56,7 +56,7 @@ FILE_RULES: tuple[ModuleType, ...] = (
 )
 
 # Rules that look at the tag graph of the whole tree (run after every file is analysed).
-TREE_RULES: tuple[ModuleType, ...] = (
+TREE_RULES: tuple[TreeRule, ...] = (
     unproduced_tag,
     conditional_tag,
     disabled_producer,
@@ -72,10 +72,10 @@ TREE_RULES: tuple[ModuleType, ...] = (
     mirror_scope_shadow,
 )
 
-ALL_RULES: tuple[ModuleType, ...] = FILE_RULES + TREE_RULES
+ALL_RULES: tuple[Rule, ...] = FILE_RULES + TREE_RULES
 
 
-def find_rule(name_or_code: str) -> ModuleType | None:
+def find_rule(name_or_code: str) -> Rule | None:
     wanted = name_or_code.strip()
     for module in ALL_RULES:
         if wanted in (module.RULE.name, module.RULE.code) or wanted.upper() == module.RULE.code:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
 
-from cilint.config.resources import schema_path
+from cilint.resources import schema_path
 from cilint.yaml.json_path import JsonPath
 
 if TYPE_CHECKING:

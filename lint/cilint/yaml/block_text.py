@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 
 import yaml
-from yaml.cyaml import CParser
+from yaml._yaml import CParser  # defined there; yaml.cyaml imports it without exporting it
 
 from cilint.yaml.go_semantics import UTF8_BOM
 from cilint.yaml.json_path import JsonPath
@@ -115,7 +115,11 @@ class BlockText:
             text = content.decode("utf-8")
         except UnicodeDecodeError:
             return None
-        if _OTHER_BREAKS_OR_TABS.search(text) or _SIMPLE_YAML.match(text).end() != len(text):
+        if _OTHER_BREAKS_OR_TABS.search(text):
+            return None
+        simple = _SIMPLE_YAML.match(text)
+        assert simple is not None  # `(?:...)*+` matches the empty string at least
+        if simple.end() != len(text):
             return None
         first = _CONTENT_LINE.search(text)
         if first is None:

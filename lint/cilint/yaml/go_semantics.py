@@ -5,9 +5,11 @@ and constructor behind `GoYamlLoader`, and `UTF8_BOM`, which every reader strips
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 import yaml
-from yaml.cyaml import CParser
+from yaml._yaml import CParser  # defined there; yaml.cyaml imports it without exporting it
 
 from cilint.yaml.go_format import go_key_string
 
@@ -59,7 +61,9 @@ class _GoYamlConstructor(yaml.constructor.SafeConstructor):
     def construct_yaml_bool(self, node: yaml.ScalarNode) -> bool:
         return _BOOL_VALUES.get(node.value, False)
 
-    def construct_yaml_int(self, node: yaml.ScalarNode) -> int | float:
+    # The int and timestamp constructors return what SafeConstructor's namesakes may not (a
+    # float for "08", a string), so they have their own names: only the tags below reach them.
+    def construct_go_int(self, node: yaml.ScalarNode) -> int | float:
         text = node.value.replace("_", "")
         sign = -1 if text.startswith("-") else 1
         digits = text.lstrip("+-")
@@ -79,10 +83,10 @@ class _GoYamlConstructor(yaml.constructor.SafeConstructor):
             return float("nan")
         return float(text)
 
-    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> str:
+    def construct_go_timestamp(self, node: yaml.ScalarNode) -> str:
         return str(node.value)
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[tuple[str, str]] = set()
         for key_node, _ in node.value:
             if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
@@ -107,12 +111,14 @@ class _GoYamlConstructor(yaml.constructor.SafeConstructor):
         return mapping
 
 
-for _tag, _method in (
+# Typed as any callable: PyYAML's stubs only take constructors of its own loader classes.
+_CONSTRUCTORS: tuple[tuple[str, Callable[..., object]], ...] = (
     ("tag:yaml.org,2002:bool", _GoYamlConstructor.construct_yaml_bool),
-    ("tag:yaml.org,2002:int", _GoYamlConstructor.construct_yaml_int),
+    ("tag:yaml.org,2002:int", _GoYamlConstructor.construct_go_int),
     ("tag:yaml.org,2002:float", _GoYamlConstructor.construct_yaml_float),
-    ("tag:yaml.org,2002:timestamp", _GoYamlConstructor.construct_yaml_timestamp),
-):
+    ("tag:yaml.org,2002:timestamp", _GoYamlConstructor.construct_go_timestamp),
+)
+for _tag, _method in _CONSTRUCTORS:
     _GoYamlConstructor.add_constructor(_tag, _method)
 
 

@@ -74,7 +74,9 @@ def load_yaml(content: bytes, allow_fast: bool = True) -> LoadedYaml:
     documents: list[object] = []
     try:
         while loader.check_node():
-            nodes.append(loader.get_node())
+            node = loader.get_node()
+            assert node is not None  # check_node() said a document follows
+            nodes.append(node)
         documents = [loader.construct_document(node) for node in nodes]
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark

@@ -68,7 +68,8 @@ class SourceMap:
     def _node_at(self, document: int, path: JsonPath) -> yaml.Node | None:
         if document >= len(self.nodes):
             return None
-        node: yaml.Node | None = self.nodes[document]
+        node: yaml.Node | None
+        node = self.nodes[document]  # (declared apart, so that mypy knows it is a Node here)
         for step in path:
             _, node = _child(node, step)
             if node is None:
@@ -121,7 +122,9 @@ def _compose_all(content: bytes) -> list[yaml.Node]:
     nodes: list[yaml.Node] = []
     try:
         while loader.check_node():
-            nodes.append(loader.get_node())
+            node = loader.get_node()
+            assert node is not None  # check_node() said a document follows
+            nodes.append(node)
     except yaml.YAMLError:
         pass
     finally:

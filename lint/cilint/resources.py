@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-_PACKAGE = Path(__file__).resolve().parent.parent  # the cilint package
+_PACKAGE = Path(__file__).resolve().parent
 
 
 @cache
