@@ -140,11 +140,10 @@ class Gatherer:
                 }
             self.load(self.mentioning(names))
 
-    def manifests(self) -> None:
-        self.load(p for p, item in self.files.items() if item.kind is Kind.CLUSTER_MANIFEST)
-
-    def mirror_config(self) -> None:
-        self.load(p for p, item in self.files.items() if item.kind is Kind.CI_IMAGES_MIRROR)
+    def of_kinds(self, *kinds: Kind) -> None:
+        """Every input of these kinds (few files: the cluster manifests, the mirror config)."""
+        wanted = frozenset(kinds)
+        self.load(p for p, item in self.files.items() if item.kind in wanted)
 
     def demanded(self, demand: Demand) -> bool:
         """Load what "did you mean" asked for and was not loaded yet: every producer of the
@@ -200,22 +199,29 @@ def steps_for(reads: Iterable[Read]) -> list[str]:
     return [step for step in _ORDER if step in wanted]
 
 
+def _follow(gatherer: Gatherer, interest: list[FileResult], steps: list[str], tag: bool) -> None:
+    """The steps after the files of interest are loaded (`tag`: an answer about one tag, for
+    which the mirror sets always matter)."""
+    if PRODUCERS in steps and not tag:
+        gatherer.producers_for(interest)
+    if USERS in steps:
+        gatherer.up(interest)
+    kinds = []
+    if MANIFESTS in steps and (tag or any(r.kind is Kind.CLUSTER_MANIFEST for r in interest)):
+        kinds.append(Kind.CLUSTER_MANIFEST)
+    if MIRROR_CONFIG in steps:
+        kinds.append(Kind.CI_IMAGES_MIRROR)
+    if kinds:
+        gatherer.of_kinds(*kinds)
+    if not tag:
+        gatherer.load(gatherer.mentioning([SKIPPED]))  # --show-files lists the same files
+    if DOWN in steps:
+        gatherer.down()
+
+
 def for_files(gatherer: Gatherer, paths: list[str], reads: Iterable[Read]) -> None:
     """Everything that can change a finding located in `paths`, for rules reading `reads`."""
-    interest = gatherer.load(paths)
-    for step in steps_for(reads):
-        if step == PRODUCERS:
-            gatherer.producers_for(interest)
-        elif step == USERS:
-            gatherer.up(interest)
-        elif step == MANIFESTS and any(r.kind is Kind.CLUSTER_MANIFEST for r in interest):
-            gatherer.manifests()
-        elif step == MIRROR_CONFIG:
-            gatherer.mirror_config()
-        elif step == DOWN:
-            gatherer.down()
-    gatherer.load(gatherer.mentioning([SKIPPED]))  # --show-files lists the same files
-    gatherer.down()
+    _follow(gatherer, gatherer.load(paths), steps_for(reads), tag=False)
 
 
 def for_tag(
@@ -230,17 +236,11 @@ def for_tag(
     importers: list[str] = []
     if tag is not None:
         importers = sorted(gatherer.mentioning([whole_stream(tag.stream)]))
-    if PRODUCERS in steps:
+    if PRODUCERS in steps:  # the tag's own producers, exact and per pattern
         names.add(produced(ist))
         if tag is not None:
             names.add(PATTERNS + tag.namespace)
     listed = importers if shown_importers is None else importers[:shown_importers]
     interest = gatherer.load(gatherer.mentioning(names) | set(listed))
-    if USERS in steps:
-        gatherer.up(interest)
-    if MANIFESTS in steps:
-        gatherer.manifests()
-    if MIRROR_CONFIG in steps:
-        gatherer.mirror_config()
-    gatherer.down()
+    _follow(gatherer, interest, steps, tag=True)
     return importers

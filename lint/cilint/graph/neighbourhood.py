@@ -12,15 +12,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cilint.errors import CilintError
-from cilint.facts.model import ACTIVE
-from cilint.graph.tag_graph import TagGraph
 from cilint.tags import Registries, TagSpellingError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the CLI reads RENDERERS at start: keep this module light
     import networkx as nx
+
+    from cilint.graph.tag_graph import TagGraph
 
 
 def _add_tag(view: nx.DiGraph, graph: TagGraph, ist: str) -> None:
+    from cilint.facts.model import ACTIVE  # here: the CLI imports this module at start
+
     tag_node = f"tag:{ist}"
     view.add_node(tag_node, kind="tag", label=ist, status=graph.coverage(ist).status)
     for producer in graph.producers_of(ist):

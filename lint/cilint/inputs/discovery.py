@@ -227,10 +227,8 @@ def _folders(root: Path, layout: Layout) -> list[str]:
 
 
 def _config_skipped(path: str, base: str) -> str | None:
-    """Why a file in a ci-operator config folder is not a config (None: it is one)."""
+    """Why a file in a ci-operator config folder that no kind claims is skipped."""
     name = path.rsplit("/", 1)[-1]
-    if name.endswith(YAML_SUFFIXES):
-        return None
     if ".yaml." in name or ".yml." in name:
         return "template or other derived file; ci-operator only reads *.yaml and *.yml"
     return "not a YAML file"
@@ -248,24 +246,29 @@ def _registry_ignored(path: str, base: str) -> bool:
     )
 
 
-# Per layout key: files under its folders that are left out silently, and files that are
-# skipped with a reason (a name no kind claims is otherwise left out silently).
+# Per layout key: files under its folders that are left out silently, and why a file that no
+# kind claims is skipped (without an entry here, it is left out silently).
 _IGNORED: dict[str, Callable[[str, str], bool]] = {"step_registry": _registry_ignored}
 _SKIPPED: dict[str, Callable[[str, str], str | None]] = {"ci_operator_config": _config_skipped}
 
 
-def _claimant(rows: list[InputKind], path: str, base: str) -> Kind | str | None:
-    """The kind of the first row claiming `path`, a reason to skip it, or None."""
-    layout = rows[0].layout
-    ignored = _IGNORED.get(layout)
-    if ignored is not None and ignored(path, base):
-        return None
-    skipped = _SKIPPED.get(layout)
-    reason = skipped(path, base) if skipped is not None else None
-    if reason is not None:
-        return reason
-    name = path.rsplit("/", 1)[-1]
-    return next((row.kind for row in rows if row.claims(name)), None)
+def _classifier(rows: list[InputKind]) -> Callable[[str, str], Kind | str | None]:
+    """For the files under one layout key's folders: the kind of the first row claiming a
+    file, a reason to skip it, or None (left out silently). Runs for every file of the tree."""
+    ignored = _IGNORED.get(rows[0].layout)
+    skipped = _SKIPPED.get(rows[0].layout)
+    claims = [(row.kind, row.suffixes, row.prefix) for row in rows]
+
+    def classify(path: str, base: str) -> Kind | str | None:
+        if ignored is not None and ignored(path, base):
+            return None
+        name = path[path.rfind("/") + 1 :]
+        for kind, suffixes, prefix in claims:
+            if name.endswith(suffixes) and name.startswith(prefix):
+                return kind
+        return skipped(path, base) if skipped is not None else None
+
+    return classify
 
 
 def discover(
@@ -298,9 +301,10 @@ def discover(
     for row in INPUT_KINDS.values():
         by_layout.setdefault(row.layout, []).append(row)
     for layout_key, rows in by_layout.items():
+        classify = _classifier(rows)
         for base in getattr(layout, layout_key):
             for path, size, mtime in walk(base):
-                accept(path, size, mtime, _claimant(rows, path, base), base)
+                accept(path, size, mtime, classify(path, base), base)
     inventory.files.sort(key=lambda f: f.path)
     inventory.skipped = sorted(set(inventory.skipped))
     return inventory

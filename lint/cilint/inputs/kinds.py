@@ -4,8 +4,6 @@ facts and the `file-name` rule (element, suffix, name key)."""
 
 from __future__ import annotations
 
-import functools
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -28,7 +26,8 @@ class Kind(StrEnum):
 class InputKind:
     kind: Kind
     layout: str  # the policy's `layout` key whose folders (or files) hold it
-    names: str  # regular expression a file name must match to be this kind
+    suffixes: tuple[str, ...]  # a file name it claims ends with one of these ("": any)
+    prefix: str = ""  # ... and starts with this
     schema: str | None = None  # JSON Schema stem under schemas/ (manifests: `MANIFEST_SCHEMAS`)
     extractor: str | None = None  # the module of cilint.facts whose `extract` gives its facts
     # Decoded strictly, so an unknown key is an error: the step registry and the
@@ -47,14 +46,14 @@ class InputKind:
         return f"-{self.element}.yaml"
 
     def claims(self, name: str) -> bool:
-        return _compiled(self.names).search(name) is not None
+        return name.endswith(self.suffixes) and name.startswith(self.prefix)
 
 
 def _step(kind: Kind, element: str, name_key: str = "as") -> InputKind:
     return InputKind(
         kind,
         "step_registry",
-        rf"-{element}\.yaml$",
+        (f"-{element}.yaml",),
         schema=f"step-registry-{element}",
         extractor="registry",
         strict=True,
@@ -73,7 +72,7 @@ INPUT_KINDS: dict[Kind, InputKind] = {
         InputKind(
             Kind.CI_IMAGES_MIRROR,
             "ci_images_mirror",
-            "",
+            ("",),
             schema="ci-images-mirror",
             extractor="mirror_config",
             strict=True,
@@ -83,7 +82,7 @@ INPUT_KINDS: dict[Kind, InputKind] = {
         InputKind(
             Kind.CI_OPERATOR_CONFIG,
             "ci_operator_config",
-            r"\.ya?ml$",
+            (".yaml", ".yml"),
             schema="ci-operator-config",
             extractor="ci_operator",
             single_document=True,
@@ -93,19 +92,19 @@ INPUT_KINDS: dict[Kind, InputKind] = {
         _step(Kind.STEP_CHAIN, "chain"),
         _step(Kind.STEP_WORKFLOW, "workflow"),
         _step(Kind.STEP_OBSERVER, "observer", "name"),
-        InputKind(Kind.STEP_OTHER, "step_registry", "", must_hold_data=True),
-        InputKind(Kind.MAPPING, "mapping", "^mapping_", extractor="mapping", parsed=False),
+        InputKind(Kind.STEP_OTHER, "step_registry", ("",), must_hold_data=True),
+        InputKind(Kind.MAPPING, "mapping", ("",), "mapping_", extractor="mapping", parsed=False),
         InputKind(
             Kind.RELEASE_CONTROLLER,
             "release_controller",
-            r"\.json$",
+            (".json",),
             schema="release-controller",
             strict=True,
         ),
         InputKind(
             Kind.CLUSTER_MANIFEST,
             "cluster_manifests",
-            r"\.ya?ml$",
+            (".yaml", ".yml"),
             extractor="manifests",
             strict=True,
         ),
@@ -123,8 +122,3 @@ MANIFEST_SCHEMAS: dict[Any, str] = {
     "ImageStream": "image-stream",
     "BuildConfig": "build-config",
 }
-
-
-@functools.cache
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from cilint.pipeline.results import CheckResult
 from cilint.report.options import ReportOptions
 
-Renderer = Callable[[CheckResult, ReportOptions], str]
+if TYPE_CHECKING:  # the CLI reads FORMATS at start: keep this module light
+    from cilint.pipeline.results import CheckResult
+
+Renderer = Callable[["CheckResult", ReportOptions], str]
 
 # format name → the module under cilint.report that renders it
 FORMATS: dict[str, str] = {
