@@ -57,8 +57,6 @@ class Gatherer:
         self.loaded: dict[str, FileResult] = {}
         self._asked: set[str] = set()
         self._down_done: set[str] = set()
-        self._namespaces_done: set[str] = set()
-        self._kinds_done: set[str] = set()
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -148,10 +146,10 @@ class Gatherer:
     def demanded(self, demand: Demand) -> bool:
         """Load what "did you mean" asked for and was not loaded yet: every producer of the
         namespaces, every element of the registry kinds. Whether anything new was asked."""
-        namespaces = demand.namespaces - self._namespaces_done
-        kinds = demand.registry_kinds - self._kinds_done
-        self._namespaces_done |= namespaces
-        self._kinds_done |= kinds
+        namespaces = demand.namespaces - demand.loaded_namespaces
+        kinds = demand.registry_kinds - demand.loaded_kinds
+        demand.loaded_namespaces |= namespaces
+        demand.loaded_kinds |= kinds
         for namespace in sorted(namespaces):
             self.load(self.with_prefix(produced(namespace + "/")))
         for kind in sorted(kinds):

@@ -191,10 +191,16 @@ def _partial_tree(
     gatherer = _gatherer(settings, inventory, cache, keys, fresh)
     closure.for_files(gatherer, [p for p in selected if p in keys.keys], tree_reads(settings))
     chosen = set(selected)
+    positions = Positions(settings.root)  # shared by the rounds: the same places come back
     tree = _settled(
         gatherer,
         lambda demand: build_tree(
-            settings, inventory, gatherer.loaded, selected=chosen.__contains__, demand=demand
+            settings,
+            inventory,
+            gatherer.loaded,
+            selected=chosen.__contains__,
+            demand=demand,
+            positions=positions,
         ),
     )
     return tree if cache.usable else None
@@ -270,9 +276,17 @@ def answer_about_tag(
         assert cache is not None  # a cache directory was given
         gatherer = _gatherer(settings, inventory, cache, keys, fresh)
         importers = closure.for_tag(gatherer, ist, reads, shown_importers)
+        positions = Positions(settings.root)  # shared by the rounds: the same places come back
 
         def compute(demand: Demand) -> T:
-            tree = build_tree(settings, inventory, gatherer.loaded, rules=False, demand=demand)
+            tree = build_tree(
+                settings,
+                inventory,
+                gatherer.loaded,
+                rules=False,
+                demand=demand,
+                positions=positions,
+            )
             return answer(tree.context.view(reads, "explain"), importers)
 
         return _settled(gatherer, compute)
@@ -429,6 +443,7 @@ def build_tree(
     rules: bool = True,
     selected: Callable[[str], bool] | None = None,
     demand: Demand | None = None,
+    positions: Positions | None = None,
 ) -> LoadedTree:
     """The graph of `results` and, with `rules`, the findings of every enabled cross-file rule
     (only those located in `selected` files, when given). `demand` records what "did you mean"
@@ -451,7 +466,8 @@ def build_tree(
     graph = TagGraph(facts, settings.policy.exempt_namespaces)
     manifests = [f.path for f in inventory.files if f.kind is Kind.CLUSTER_MANIFEST]
     registries = settings.policy.registries
-    context = TreeContext(graph, registries, settings.policy, manifests, Positions(settings.root))
+    positions = positions or Positions(settings.root)
+    context = TreeContext(graph, registries, settings.policy, manifests, positions)
     if selected is not None:
         context.selected = selected
     context.demand = demand

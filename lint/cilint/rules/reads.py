@@ -80,11 +80,15 @@ def undeclared(owner: str, what: str, read: Read | None) -> UndeclaredRead:
 
 class Demand:
     """The names asked for "did you mean" during a partial run: namespaces whose produced
-    tags, and registry kinds whose names, were consulted. The run loads them and asks again."""
+    tags, and registry kinds whose names, were consulted. The run loads them and computes the
+    answer again; until they are loaded, the question gets no names (its first answer is
+    thrown away), so that round costs nothing."""
 
     def __init__(self) -> None:
         self.namespaces: set[str] = set()
         self.registry_kinds: set[str] = set()
+        self.loaded_namespaces: set[str] = set()
+        self.loaded_kinds: set[str] = set()
 
 
 class _RegistryNames:
@@ -95,7 +99,9 @@ class _RegistryNames:
         self._demand = demand
 
     def names(self, kind: str) -> Any:
-        self._demand.registry_kinds.add(kind)
+        if kind not in self._demand.loaded_kinds:
+            self._demand.registry_kinds.add(kind)
+            return []
         return self._registry.names(kind)
 
 
@@ -124,7 +130,10 @@ class GraphReads:
 
 def _recording_nearest(nearest: Callable[..., list[str]], demand: Demand) -> Callable[..., Any]:
     def recorded(ist: str, limit: int = 3) -> list[str]:
-        demand.namespaces.add(ist.split("/", 1)[0])
+        namespace = ist.split("/", 1)[0]
+        if namespace not in demand.loaded_namespaces:
+            demand.namespaces.add(namespace)
+            return []
         return nearest(ist, limit)
 
     return recorded
