@@ -228,7 +228,7 @@ class TagGraph:
             self._places = places
         return self._places
 
-    def produced_tags(self) -> set[str]:
+    def _produced_tags(self) -> set[str]:
         if self._produced is None:  # asked once per unproduced tag: compute it once
             self._produced = {
                 p.tag for p in self.producers if p.tag and p.state in (ACTIVE, CONDITIONAL)
@@ -243,7 +243,7 @@ class TagGraph:
             return []
         same_stream: dict[str, str] = {}
         same_namespace: dict[str, str] = {}
-        for produced in self.produced_tags():
+        for produced in self._produced_tags():
             tag = parse_ist(produced)
             if tag is None or produced == ist or tag.namespace != wanted.namespace:
                 continue

@@ -257,15 +257,14 @@ def _classifier(rows: list[InputKind]) -> Callable[[str, str], Kind | str | None
     file, a reason to skip it, or None (left out silently). Runs for every file of the tree."""
     ignored = _IGNORED.get(rows[0].layout)
     skipped = _SKIPPED.get(rows[0].layout)
-    claims = [(row.kind, row.suffixes, row.prefix) for row in rows]
 
     def classify(path: str, base: str) -> Kind | str | None:
         if ignored is not None and ignored(path, base):
             return None
         name = path[path.rfind("/") + 1 :]
-        for kind, suffixes, prefix in claims:
-            if name.endswith(suffixes) and name.startswith(prefix):
-                return kind
+        for row in rows:
+            if row.claims(name):
+                return row.kind
         return skipped(path, base) if skipped is not None else None
 
     return classify

@@ -26,7 +26,8 @@ class Read(StrEnum):
     COVERAGE = "coverage"
     # The list of every producer (rules grouping producers by tag, or checking each one).
     PRODUCERS = "producers"
-    # The list of every consumer, and `consumers_of` a tag.
+    # The list of every consumer, and `consumers_of` a tag. A PATH run loads the consumers
+    # located in its files (and what they resolve through), not every consumer of a tag.
     CONSUMERS = "consumers"
     # Consumers grouped by the place they pull from, including those a test reaches through
     # the step registry (`consumer_places`).
@@ -35,7 +36,7 @@ class Read(StrEnum):
     REGISTRY = "registry"
     # The names of a registry kind, for "did you mean" (`registry.names`).
     REGISTRY_NAMES = "registry-names"
-    # The produced tags of a namespace, for "did you mean" (`nearest`, `produced_tags`).
+    # The produced tags of a namespace, for "did you mean" (`nearest`).
     PRODUCED_NAMES = "produced-names"
     # Mirror-set entries and their merge per cluster (`mirrors`, `mirror_views`, `clusters`,
     # `manifest_paths`).
@@ -57,7 +58,6 @@ GRAPH_READS: dict[str, Read | None] = {
     "unresolved_steps": Read.REGISTRY,
     "registry": Read.REGISTRY_NAMES,
     "nearest": Read.PRODUCED_NAMES,
-    "produced_tags": Read.PRODUCED_NAMES,
     "mirrors": Read.MIRROR_SETS,
     "supplemental_producers": Read.MIRROR_CONFIG,
     "is_exempt": None,
