@@ -24,10 +24,12 @@ from cilint.errors import CilintError
 from cilint.findings import Severity
 from cilint.inputs.discovery import Layout
 from cilint.resources import data_dir, policy_path
+from cilint.schema.messages import schema_message, unknown_key_message
 from cilint.schema.violations import violations
 from cilint.tags import Registries
 from cilint.yaml.json_path import format_path
-from cilint.yaml.loading import BOM, DUPLICATE_KEY, INVALID_UTF8, TAB, YamlProblem, load_yaml
+from cilint.yaml.loading import BOM, load_yaml
+from cilint.yaml.messages import problem_message
 
 CONFIG_FILE_NAMES = (".cilint.yaml", ".cilint.yml")
 DEFAULT_POLICY = "openshift-ci"
@@ -58,16 +60,6 @@ class Settings:
     config_file: str | None
 
 
-def _problem_text(problem: YamlProblem) -> str:
-    if problem.kind == TAB:
-        return "a tab character; YAML indentation must use spaces"
-    if problem.kind == INVALID_UTF8:
-        return f"invalid UTF-8 (byte {problem.detail})"
-    if problem.kind == DUPLICATE_KEY:
-        return f"key {problem.detail!r} is defined twice in the same mapping"
-    return f"invalid YAML: {problem.detail}"
-
-
 def _read_validated(path: Path, stem: str, what: str) -> dict[str, Any]:
     """The file's data, valid against schemas/`stem`.schema.json (its shape is checked there,
     hence `Any`)."""
@@ -79,21 +71,20 @@ def _read_validated(path: Path, stem: str, what: str) -> dict[str, Any]:
     for problem in loaded.problems:
         if problem.kind != BOM:
             raise CilintError(
-                f"{path}:{problem.line}:{problem.column}: {what}: {_problem_text(problem)}"
+                f"{path}:{problem.line}:{problem.column}: {what}: {problem_message(problem)}"
             )
     data = loaded.documents[0] if loaded.documents else None
     if data is None:
         data = {}
     for violation in violations(stem, 0, data, strict=True):
         line, column = loaded.source.locate(0, violation.path, violation.at)
-        where = format_path(violation.subject)
-        if violation.key is not None:
-            reason = f"unknown key {violation.key!r}"
-        elif violation.category == "numeric-string":
-            reason = f"expected a string, got {violation.instance!r}"
+        if violation.category == "numeric-string":
+            message = f"{format_path(violation.subject)}: expected a string"
+        elif violation.category == "unknown-key":
+            message = unknown_key_message(violation)
         else:
-            reason = violation.detail
-        raise CilintError(f"{path}:{line}:{column}: invalid {what}: {where}: {reason}")
+            message = schema_message(violation)
+        raise CilintError(f"{path}:{line}:{column}: invalid {what}: {message}")
     assert isinstance(data, dict)  # both schemas want a mapping
     return data
 

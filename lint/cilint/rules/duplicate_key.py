@@ -35,6 +35,7 @@ from cilint.findings import Finding, Severity
 from cilint.rules.context import FileContext
 from cilint.rules.spec import RuleSpec
 from cilint.yaml.loading import DUPLICATE_KEY
+from cilint.yaml.messages import problem_message
 
 RULE = RuleSpec(
     code="Y002",
@@ -47,9 +48,4 @@ RULE = RuleSpec(
 def check(ctx: FileContext) -> Iterator[Finding]:
     for problem in ctx.yaml_problems:
         if problem.kind == DUPLICATE_KEY:
-            yield ctx.finding(
-                RULE,
-                (problem.line, problem.column),
-                f"key {problem.detail!r} is defined twice in the same mapping; ci-operator "
-                "silently keeps the last one and strict decoders reject the file: remove one",
-            )
+            yield ctx.finding(RULE, (problem.line, problem.column), problem_message(problem))

@@ -27,6 +27,7 @@ from cilint.findings import Finding, Severity
 from cilint.rules.context import FileContext
 from cilint.rules.spec import RuleSpec
 from cilint.yaml.loading import BOM, INVALID_UTF8
+from cilint.yaml.messages import problem_message
 
 RULE = RuleSpec(
     code="Y003",
@@ -38,17 +39,7 @@ RULE = RuleSpec(
 
 def check(ctx: FileContext) -> Iterator[Finding]:
     for problem in ctx.yaml_problems:
-        if problem.kind == BOM:
-            yield ctx.finding(
-                RULE,
-                (problem.line, problem.column),
-                "the file starts with a UTF-8 byte-order mark; determinize writes none: remove it",
-                Severity.WARNING,
-            )
-        elif problem.kind == INVALID_UTF8:
-            yield ctx.finding(
-                RULE,
-                (problem.line, problem.column),
-                f"invalid UTF-8 (byte {problem.detail}); YAML files must be UTF-8: re-save the "
-                "file as UTF-8",
-            )
+        if problem.kind in (BOM, INVALID_UTF8):
+            severity = Severity.WARNING if problem.kind == BOM else None  # BOM: still read
+            position = (problem.line, problem.column)
+            yield ctx.finding(RULE, position, problem_message(problem), severity)

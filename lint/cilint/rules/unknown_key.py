@@ -33,14 +33,12 @@ None. In strictly decoded files an unknown key is reported by `schema` as an err
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
 from cilint.findings import Finding, Severity
 from cilint.rules.context import FileContext
 from cilint.rules.spec import RuleSpec
-from cilint.schema.violations import Violation
-from cilint.yaml.json_path import format_path
+from cilint.schema.messages import unknown_key_message
 
 RULE = RuleSpec(
     code="S002",
@@ -48,34 +46,6 @@ RULE = RuleSpec(
     severity=Severity.WARNING,
     summary="A key that the format does not define; ci-operator ignores it silently.",
 )
-
-
-def closest_key(key: str, known: tuple[str, ...]) -> str | None:
-    folded = {k.lower(): k for k in known}
-    if key.lower() in folded:
-        return folded[key.lower()]
-    matches = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-    return matches[0] if matches else None
-
-
-def unknown_key_message(violation: Violation) -> str:
-    """The words for an unknown key (also `schema`'s, for a strictly decoded file)."""
-    key, known, strict = str(violation.key), violation.known_keys, violation.strict
-    where = format_path(violation.subject)
-    guess = closest_key(key, known)
-    place = where if where != "top level" else "the top level"
-    if guess and guess.lower() == key.lower():
-        return (
-            f"key {key!r} in {place} differs from {guess!r} only in case; Go's decoder "
-            f"accepts it, but determinize and other tools do not: write it as {guess!r}"
-        )
-    if strict:
-        text = f"unknown key {key!r} in {place}: this file is decoded strictly, so it is rejected"
-    else:
-        text = f"unknown key {key!r} in {place}: ci-operator ignores it"
-    if guess:
-        return f"{text}; did you mean {guess!r}?"
-    return f"{text}; remove it (known keys: {', '.join(sorted(known)) or 'none'})"
 
 
 def check(ctx: FileContext) -> Iterator[Finding]:

@@ -34,7 +34,8 @@ from cilint.findings import Finding, Severity
 from cilint.inputs.kinds import INPUT_KINDS
 from cilint.rules.context import FileContext
 from cilint.rules.spec import RuleSpec
-from cilint.yaml.loading import INVALID_JSON, SYNTAX, TAB, UNPARSABLE, YamlProblem
+from cilint.yaml.loading import INVALID_JSON, SYNTAX, TAB, UNPARSABLE
+from cilint.yaml.messages import problem_message
 
 RULE = RuleSpec(
     code="Y001",
@@ -44,23 +45,13 @@ RULE = RuleSpec(
 )
 
 
-def _message(problem: YamlProblem) -> str | None:
-    if problem.kind == TAB:
-        return "a tab character here; YAML indentation must use spaces: replace the tab"
-    if problem.kind == SYNTAX:
-        return f"{problem.detail}: fix the YAML syntax here"
-    if problem.kind == UNPARSABLE:
-        return f"cannot parse YAML: {problem.detail}"
-    if problem.kind == INVALID_JSON:
-        return f"invalid JSON: {problem.detail}"
-    return None
+_KINDS = frozenset({TAB, SYNTAX, UNPARSABLE, INVALID_JSON})
 
 
 def check(ctx: FileContext) -> Iterator[Finding]:
     for problem in ctx.yaml_problems:
-        message = _message(problem)
-        if message is not None:
-            yield ctx.finding(RULE, (problem.line, problem.column), message)
+        if problem.kind in _KINDS:
+            yield ctx.finding(RULE, (problem.line, problem.column), problem_message(problem))
     if ctx.readable and INPUT_KINDS[ctx.kind].single_document and len(ctx.loaded) > 1:
         if all(document is None for document in ctx.loaded):
             return  # nothing but empty documents: empty-document
