@@ -14,6 +14,7 @@ from cilint.findings import Severity
 
 if TYPE_CHECKING:  # imported lazily at run time, to keep `cilint rules` fast
     from cilint.config.settings import Settings
+    from cilint.pipeline.results import CheckResult
     from cilint.pipeline.run import RunOptions
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -60,11 +61,15 @@ def check(args: argparse.Namespace) -> Done:
     selection = relative_selection(root, args.paths) if args.paths else None
     if args.diff and not args.fix:
         raise CilintError("--diff goes with --fix")
+    result = None
     if args.fix:
-        changed = _fix(settings, selection, args.diff, _run_options(args))
+        changed, result = _fix(settings, selection, args.diff, _run_options(args))
         if args.diff:
             return Done(EXIT_FINDINGS if changed else EXIT_OK)
-    result = run_check(settings, selection, _run_options(args))
+        if changed:
+            result = None  # files were rewritten: report what remains
+    if result is None:
+        result = run_check(settings, selection, _run_options(args))
     if not result.inventory.files:
         layout = settings.layout
         folders = ", ".join(
@@ -172,11 +177,14 @@ def graph(args: argparse.Namespace) -> Done:
 
 def _fix(
     settings: Settings, selection: list[str] | None, show_diff: bool, options: RunOptions
-) -> bool:
+) -> tuple[bool, CheckResult]:
+    """Apply (or with `show_diff` print) the fixes of the run's findings; whether there were
+    any, and the run they came from."""
     from cilint.fix import apply
     from cilint.pipeline.run import run_check
 
-    plans = apply.plan(run_check(settings, selection, options).findings, settings.root)
+    result = run_check(settings, selection, options)
+    plans = apply.plan(result.findings, settings.root)
     if show_diff:
         sys.stdout.write(apply.diff(plans))
     else:
@@ -184,7 +192,7 @@ def _fix(
         if plans:
             lists = sum(p.lists for p in plans)
             print(f"cilint: fixed {lists} mirror list(s) in {len(plans)} file(s)", file=sys.stderr)
-    return bool(plans)
+    return bool(plans), result
 
 
 def rules(args: argparse.Namespace) -> Done:
