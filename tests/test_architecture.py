@@ -34,6 +34,7 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("rules",),
     ("cache",),
     ("pipeline",),
+    ("change",),
     ("report", "explain", "fix"),
     ("cli",),
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import IntEnum
 
@@ -37,6 +38,24 @@ class Fix:
     order: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Cause:
+    """The changed file and line that made a finding appear elsewhere (a change-aware run);
+    `at_base`: the line is in the file as it was at the base (a deleted stanza)."""
+
+    path: str
+    line: int
+    at_base: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" + (" (at the base)" if self.at_base else "")
+
+
+# Line and column references inside a message (`path:12`, `line 3, column 4`): not part of a
+# finding's identity, so that an edit above them does not make it "new".
+_POSITIONS = re.compile(r"(?<=:)\d+(?::\d+)?\b|\b(line|column) \d+")
+
+
 @dataclass(frozen=True, order=True)
 class Finding:
     """One problem at one place. `path` is root-relative with `/`; line/column are 1-based."""
@@ -54,6 +73,28 @@ class Finding:
     place: Location | None = field(default=None, compare=False, repr=False)
     # The mechanical change that removes it, when there is one (`cilint check --fix`).
     fix: Fix | None = field(default=None, compare=False, repr=False)
+    # What the finding is about, where the message also holds details that other files decide
+    # (counts, rivals, suggestions): with the rule, path and tag, its identity across edits.
+    subject: str | None = field(default=None, compare=False, repr=False)
+    # Set in a change-aware run: whether the change introduced it, and for one it introduced
+    # in another file, the changed place that made it.
+    introduced: bool | None = field(default=None, compare=False, repr=False)
+    cause: Cause | None = field(default=None, compare=False, repr=False)
+
+    def identity(self) -> tuple[str, str, str, str]:
+        """Stable across edits that do not change the problem: never the line or column."""
+        subject = _POSITIONS.sub("#", self.message if self.subject is None else self.subject)
+        return (self.code, self.path, self.tag or "", subject)
+
+    @property
+    def worded(self) -> str:
+        """The message as text reports print it: with its cause, or marked as older than the
+        change, in a change-aware run."""
+        if self.cause is not None:
+            return f"{self.message} (caused by the change at {self.cause})"
+        if self.introduced is False:
+            return f"{self.message} [already at the base]"
+        return self.message
 
     def as_json(self) -> dict[str, object]:
         record: dict[str, object] = {
@@ -67,6 +108,13 @@ class Finding:
         }
         if self.tag is not None:
             record["tag"] = self.tag
+        if self.introduced is not None:
+            record["introduced"] = self.introduced
+        if self.cause is not None:
+            cause: dict[str, object] = {"path": self.cause.path, "line": self.cause.line}
+            if self.cause.at_base:
+                cause["at_base"] = True
+            record["cause"] = cause
         return record
 
 

@@ -47,6 +47,7 @@ class Gatherer:
         keys: dict[str, str],
         fresh: dict[str, FileResult],
         analyse: Analyse,
+        pool: dict[str, FileResult] | None = None,
     ) -> None:
         self.cache = cache
         self.files = {item.path: item for item in files if item.path in keys}
@@ -54,6 +55,9 @@ class Gatherer:
         self.paths = {key: path for path, key in keys.items()}
         self.fresh = fresh  # results analysed in this run
         self.analyse = analyse  # for a result the cache should hold but does not
+        # Results shared with another gatherer over a tree that differs only in the files
+        # `fresh` holds (the base of a change): each unchanged result is loaded once.
+        self.pool = pool
         self.loaded: dict[str, FileResult] = {}
         self._asked: set[str] = set()
         self._down_done: set[str] = set()
@@ -64,6 +68,9 @@ class Gatherer:
         """Load these inputs' results; returns the newly loaded ones."""
         wanted = sorted({p for p in paths if p in self.files and p not in self.loaded})
         new: dict[str, FileResult] = {p: self.fresh[p] for p in wanted if p in self.fresh}
+        pool = self.pool
+        if pool is not None:
+            new.update((p, pool[p]) for p in wanted if p not in new and p in pool)
         from_cache = [p for p in wanted if p not in new]
         stored = self.cache.results([self.keys[p] for p in from_cache])
         missing = []
@@ -75,6 +82,8 @@ class Gatherer:
                 missing.append(self.files[path])
         if missing:
             new.update(self.analyse(missing))
+        if pool is not None:
+            pool.update((p, new[p]) for p in from_cache if p in new)
         self.loaded.update(new)
         return list(new.values())
 
@@ -84,6 +93,15 @@ class Gatherer:
         self._asked |= ask
         found = self.cache.mentioning(ask) if ask else {}
         return {self.paths[key] for key in found if key in self.paths}
+
+    def names_in(self, names: Iterable[str], prefixes: Iterable[str] = ()) -> dict[str, set[str]]:
+        """Path → which of `names` (or names starting with one of `prefixes`) each input
+        mentions, for the inputs that mention any."""
+        found = dict(self.cache.mentioning(names))
+        for prefix in prefixes:
+            for key, named in self.cache.mentioning_prefix(prefix).items():
+                found.setdefault(key, set()).update(named)
+        return {self.paths[key]: named for key, named in found.items() if key in self.paths}
 
     def with_prefix(self, prefix: str) -> set[str]:
         found = self.cache.mentioning_prefix(prefix)

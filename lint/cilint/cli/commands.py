@@ -53,7 +53,7 @@ def _resolve_root(raw: str | None) -> Path:
 
 def check(args: argparse.Namespace) -> Done:
     from cilint.atomic_write import write_atomically
-    from cilint.pipeline.run import relative_selection, run_check
+    from cilint.pipeline.run import relative_selection
     from cilint.report import ReportOptions, renderer
 
     settings = _settings(args)
@@ -61,6 +61,10 @@ def check(args: argparse.Namespace) -> Done:
     selection = relative_selection(root, args.paths) if args.paths else None
     if args.diff and not args.fix:
         raise CilintError("--diff goes with --fix")
+    if args.changed_since is not None and (args.paths or args.fix):
+        raise CilintError("--changed-since reports on the whole tree: give no PATH and no --fix")
+    if args.all and args.changed_since is None:
+        raise CilintError("--all goes with --changed-since")
     result = None
     if args.fix:
         changed, result = _fix(settings, selection, args.diff, _run_options(args))
@@ -69,7 +73,7 @@ def check(args: argparse.Namespace) -> Done:
         if changed:
             result = None  # files were rewritten: report what remains
     if result is None:
-        result = run_check(settings, selection, _run_options(args))
+        result = _checked(settings, selection, args)
     if not result.inventory.files:
         layout = settings.layout
         folders = ", ".join(
@@ -101,6 +105,33 @@ def check(args: argparse.Namespace) -> Done:
         sys.stdout.write(report)
     failing = any(f.severity >= fail_level for f in result.findings)
     return Done(EXIT_FINDINGS if failing else EXIT_OK, result)
+
+
+def _checked(
+    settings: Settings, selection: list[str] | None, args: argparse.Namespace
+) -> CheckResult:
+    """The run a check asks for: the whole tree; a change against `--changed-since`; or, for
+    PATHs inside a git repository, the pre-commit hook's run against HEAD."""
+    from cilint.change.run import changed_since_check, hook_check
+    from cilint.inputs.git import head_base, merge_base, repository_prefix
+    from cilint.pipeline.run import run_check
+
+    options = _run_options(args)
+    root = settings.root
+    if args.changed_since is not None:
+        base = merge_base(root, args.changed_since)
+        return changed_since_check(settings, base, options, everything=args.all)
+    if selection is None:
+        return run_check(settings, None, options)
+    prefix = repository_prefix(root)
+    if prefix is None:
+        print(
+            f"cilint: note: {root} is not in a git repository, so only the findings located "
+            "in the given files are reported, not what their change breaks elsewhere",
+            file=sys.stderr,
+        )
+        return run_check(settings, selection, options)
+    return hook_check(settings, head_base(root, prefix), selection, options)
 
 
 def _cache_dir(args: argparse.Namespace) -> Path:

@@ -51,7 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
         "paths",
         nargs="*",
         metavar="PATH",
-        help="report findings only for these files or folders (the whole tree is still loaded)",
+        help="report the findings in these files or folders (the whole tree is still loaded); "
+        "in a git repository, also those their change against HEAD causes in other files",
     )
     check.add_argument(
         "--root", help="release repository root (default: git top level of the working directory)"
@@ -75,6 +76,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--diff",
         action="store_true",
         help="with --fix: print the changes as a unified diff and write nothing",
+    )
+    check.add_argument(
+        "--changed-since",
+        metavar="REV",
+        help="report the findings that the changes since the merge base of REV and HEAD "
+        "introduce, anywhere in the tree (the pull-request job); exit 1 only for those",
+    )
+    check.add_argument(
+        "--all",
+        action="store_true",
+        help="with --changed-since: also report the findings that were already there, "
+        "marked as such",
     )
     check.add_argument(
         "--show-files",

@@ -24,11 +24,15 @@ class Positions:
     # Node trees are big: keep only the most recent files (callers locate in path order).
     KEEP = 128
 
-    def __init__(self, root: Path, parsed: bool = False) -> None:
+    def __init__(
+        self, root: Path, parsed: bool = False, contents: dict[str, bytes] | None = None
+    ) -> None:
         """`parsed`: the files asked about were parsed by this run (their places come from
-        their facts), which spares a second check that they parse (`SourceMap`)."""
+        their facts), which spares a second check that they parse (`SourceMap`). `contents`:
+        the bytes of files as they are elsewhere than on disk (at the base of a change)."""
         self.root = root
         self.parsed = parsed
+        self.contents = contents or {}
         self._maps: OrderedDict[str, SourceMap] = OrderedDict()
 
     def locate(self, location: Location) -> Location:
@@ -37,10 +41,12 @@ class Positions:
             return location
         source = self._maps.get(location.path)
         if source is None:
-            try:
-                content = read_bytes(os.path.join(self.root, location.path))
-            except OSError:
-                content = b""
+            content = self.contents.get(location.path)
+            if content is None:
+                try:
+                    content = read_bytes(os.path.join(self.root, location.path))
+                except OSError:
+                    content = b""
             source = self._maps[location.path] = SourceMap(content=content, parses=self.parsed)
             if len(self._maps) > self.KEEP:
                 self._maps.popitem(last=False)

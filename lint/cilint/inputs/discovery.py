@@ -270,6 +270,15 @@ def _classifier(rows: list[InputKind]) -> Callable[[str, str], Kind | str | None
     return classify
 
 
+def _classifiers() -> list[tuple[str, Callable[[str, str], Kind | str | None]]]:
+    """Each layout key with its classifier, in the order of the kinds table: specific files
+    first, so that a folder walk does not claim them as another kind."""
+    by_layout: dict[str, list[InputKind]] = {}
+    for row in INPUT_KINDS.values():
+        by_layout.setdefault(row.layout, []).append(row)
+    return [(key, _classifier(rows)) for key, rows in by_layout.items()]
+
+
 def discover(
     root: Path, layout: Layout, exclude: Iterable[str] = (), split_min: int = SPLIT_MIN
 ) -> Inventory:
@@ -294,16 +303,28 @@ def discover(
         else:
             inventory.skipped.append((path, kind))
 
-    # Layout keys in the order of the kinds table: specific files first, so that a folder walk
-    # below does not claim them as another kind.
-    by_layout: dict[str, list[InputKind]] = {}
-    for row in INPUT_KINDS.values():
-        by_layout.setdefault(row.layout, []).append(row)
-    for layout_key, rows in by_layout.items():
-        classify = _classifier(rows)
+    for layout_key, classify in _classifiers():
         for base in getattr(layout, layout_key):
             for path, size, mtime in walk(base):
                 accept(path, size, mtime, classify(path, base), base)
     inventory.files.sort(key=lambda f: f.path)
     inventory.skipped = sorted(set(inventory.skipped))
     return inventory
+
+
+def classify_path(layout: Layout, path: str, exclude: Iterable[str] = ()) -> InputFile | None:
+    """The input a walk of the tree would make of root-relative `path` (a file that is not on
+    disk, such as one a change deleted), or None when the walk would not check it."""
+    name = path.rsplit("/", 1)[-1]
+    if name.startswith("..") or any(glob_to_regex(p).match(path) for p in exclude):
+        return None
+    for layout_key, classify in _classifiers():
+        for base in getattr(layout, layout_key):
+            if base and path != base and not path.startswith(base + "/"):
+                continue
+            kind = classify(path, base)
+            if isinstance(kind, Kind):
+                return InputFile(path, kind, base)
+            if kind is not None:
+                return None  # skipped, with a reason
+    return None

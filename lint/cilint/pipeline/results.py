@@ -24,6 +24,18 @@ class LoadedTree:
     results: dict[str, FileResult]  # path → the per-file result of every loaded input
 
 
+@dataclass(frozen=True)
+class ChangeSummary:
+    """What a change-aware run compared (`cilint.change`)."""
+
+    base: str  # the base in words ("HEAD", "the merge base of main and HEAD (1a2b…)")
+    commit: str
+    changed: int  # changed inputs
+    introduced: int  # findings present now and not at the base (anywhere in the tree)
+    fixed: int  # findings at the base that are gone now
+    existing: int = 0  # findings reported that were already at the base
+
+
 @dataclass
 class CheckResult:
     findings: list[Finding]
@@ -31,6 +43,7 @@ class CheckResult:
     files_reported: int  # files whose findings are reported (all, or those under PATHs)
     # The tree the run built, when it built one (not when a stored run answered).
     tree: LoadedTree | None = None
+    change: ChangeSummary | None = None  # set by a change-aware run
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)

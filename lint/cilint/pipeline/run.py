@@ -65,7 +65,7 @@ def _gc_paused() -> Iterator[None]:
 
 
 @contextmanager
-def _session(
+def session(
     settings: Settings, options: RunOptions
 ) -> Iterator[tuple[Inventory, ResultCache | None, Workers]]:
     """What every run holds: the inputs, the cache (if any) and the workers, closed at the
@@ -102,7 +102,7 @@ def run_check(
     """Check the whole tree under `settings.root`; report findings only for `selection`
     (root-relative files or folders) when given."""
     options = options or RunOptions()
-    with _session(settings, options) as (inventory, cache, workers):
+    with session(settings, options) as (inventory, cache, workers):
         run = _findings(settings, selection, inventory, cache, workers)
         inventory.skipped = list(run.skipped)
         findings = locate_findings(
@@ -188,11 +188,11 @@ def _partial_tree(
     failed on the way (its index may then be incomplete)."""
     if not cache.usable:
         return None
-    gatherer = _gatherer(settings, inventory, cache, keys, fresh)
+    gatherer = gatherer_for(settings, inventory, cache, keys, fresh)
     closure.for_files(gatherer, [p for p in selected if p in keys.keys], tree_reads(settings))
     chosen = set(selected)
     positions = Positions(settings.root)  # shared by the rounds: the same places come back
-    tree = _settled(
+    tree = settled(
         gatherer,
         lambda demand: build_tree(
             settings,
@@ -206,7 +206,7 @@ def _partial_tree(
     return tree if cache.usable else None
 
 
-def _settled(gatherer: closure.Gatherer, compute: Callable[[Demand], T]) -> T:
+def settled(gatherer: closure.Gatherer, compute: Callable[[Demand], T]) -> T:
     """`compute` on the gathered results, again after loading what its "did you mean" asked
     for, until it asks for nothing new."""
     demand = Demand()
@@ -223,14 +223,18 @@ def _settle(workers: Workers, cache: ResultCache | None) -> None:
             cache.failures += failures
 
 
-def _gatherer(
+def gatherer_for(
     settings: Settings,
     inventory: Inventory,
     cache: ResultCache,
     keys: FileKeys,
     fresh: dict[str, FileResult],
+    pool: dict[str, FileResult] | None = None,
+    files: list[InputFile] | None = None,
 ) -> closure.Gatherer:
-    job = _job(settings, None)  # a result the cache lost is analysed here, not stored
+    """Loads results from the cache for a partial run (`cilint.cache.closure`); `files` and
+    `pool` for another tree than the inventory's (the base of a change)."""
+    job = job_for(settings, None)  # a result the cache lost is analysed here, not stored
 
     def analyse_now(items: list[InputFile]) -> dict[str, FileResult]:
         return {
@@ -239,7 +243,9 @@ def _gatherer(
             if not outcome.error
         }
 
-    return closure.Gatherer(cache, inventory.files, keys.keys, fresh, analyse_now)
+    return closure.Gatherer(
+        cache, inventory.files if files is None else files, keys.keys, fresh, analyse_now, pool
+    )
 
 
 def load_tree(
@@ -247,7 +253,7 @@ def load_tree(
 ) -> LoadedTree:
     """The analysed tree and its graph (for `cilint graph`); `rules=False` skips the
     cross-file rules when only the graph is wanted."""
-    with _session(settings, options or RunOptions()) as (inventory, cache, workers):
+    with session(settings, options or RunOptions()) as (inventory, cache, workers):
         keys = file_keys(settings, inventory, cache)
         results = analyse_inputs(settings, inventory, workers, cache, keys)
         return build_tree(settings, inventory, results, rules)
@@ -270,11 +276,11 @@ def answer_about_tag(
     if options.cache_dir is None:
         tree = load_tree(settings, options, rules=False)
         return answer(tree.context.view(reads, "explain"), None)
-    with _session(settings, options) as (inventory, cache, workers):
+    with session(settings, options) as (inventory, cache, workers):
         keys = file_keys(settings, inventory, cache)
         fresh = analyse_inputs(settings, inventory, workers, cache, keys, load_all=False)
         assert cache is not None  # a cache directory was given
-        gatherer = _gatherer(settings, inventory, cache, keys, fresh)
+        gatherer = gatherer_for(settings, inventory, cache, keys, fresh)
         importers = closure.for_tag(gatherer, ist, reads, shown_importers)
         positions = Positions(settings.root)  # shared by the rounds: the same places come back
 
@@ -289,7 +295,7 @@ def answer_about_tag(
             )
             return answer(tree.context.view(reads, "explain"), importers)
 
-        return _settled(gatherer, compute)
+        return settled(gatherer, compute)
 
 
 _FILES_PER_TASK = 32
@@ -331,6 +337,9 @@ def locate_findings(
                 finding.message,
                 finding.tag,
                 fix=finding.fix,
+                subject=finding.subject,
+                introduced=finding.introduced,
+                cause=finding.cause,
             )
         resolved.append(finding)
     return resolved
@@ -379,7 +388,7 @@ def file_keys(settings: Settings, inventory: Inventory, cache: ResultCache | Non
     return FileKeys(keys, stats, recorded)
 
 
-def _job(settings: Settings, cache: ResultCache | None) -> Job:
+def job_for(settings: Settings, cache: ResultCache | None) -> Job:
     return Job(
         str(settings.root),
         salt(settings),
@@ -414,7 +423,7 @@ def analyse_inputs(
     else:
         stats, known = keys.stats, keys.keys
         todo = [item for item in inventory.files if item.path in stats and item.path not in known]
-    job = _job(settings, cache)
+    job = job_for(settings, cache)
     fresh = Fresh()
     changed: dict[str, tuple[int, int, str]] = {}
     for batch in workers.map(analyse_batch, job, batches(todo), len(todo)):

@@ -18,7 +18,7 @@ def render(result: CheckResult, options: ReportOptions) -> str:
         mine = [f for f in result.findings if f.code == spec.code]
         case = ET.SubElement(suite, "testcase", classname="cilint", name=f"{spec.code} {spec.name}")
         lines = "\n".join(
-            f"{f.path}:{f.line}:{f.column}: {f.severity.label}: {f.message}" for f in mine
+            f"{f.path}:{f.line}:{f.column}: {f.severity.label}: {f.worded}" for f in mine
         )
         failing = [f for f in mine if f.severity >= options.fail_level]
         if failing:

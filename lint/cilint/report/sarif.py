@@ -35,23 +35,37 @@ def render(result: CheckResult, options: ReportOptions) -> str:
         fingerprint = hashlib.sha256(
             f"{finding.path}\0{finding.code}\0{finding.message}".encode()
         ).hexdigest()[:32]
-        results.append(
-            {
-                "ruleId": finding.code,
-                "ruleIndex": index[finding.code],
-                "level": _LEVEL[finding.severity],
-                "message": {"text": finding.message},
-                "locations": [
-                    {
-                        "physicalLocation": {
-                            "artifactLocation": {"uri": finding.path, "uriBaseId": "ROOT"},
-                            "region": {"startLine": finding.line, "startColumn": finding.column},
-                        }
+        record: dict[str, object] = {
+            "ruleId": finding.code,
+            "ruleIndex": index[finding.code],
+            "level": _LEVEL[finding.severity],
+            "message": {"text": finding.worded},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": finding.path, "uriBaseId": "ROOT"},
+                        "region": {"startLine": finding.line, "startColumn": finding.column},
                     }
-                ],
-                "partialFingerprints": {"cilintFinding/v1": fingerprint},
-            }
-        )
+                }
+            ],
+            "partialFingerprints": {"cilintFinding/v1": fingerprint},
+        }
+        if finding.introduced is not None:  # a change-aware run: new, or there at the base
+            record["baselineState"] = "new" if finding.introduced else "unchanged"
+        if finding.cause is not None:
+            cause = {"path": finding.cause.path, "line": finding.cause.line}
+            record["properties"] = {"cause": cause}
+            record["relatedLocations"] = [
+                {
+                    "id": 1,
+                    "message": {"text": "the change that caused it"},
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": finding.cause.path, "uriBaseId": "ROOT"},
+                        "region": {"startLine": finding.cause.line},
+                    },
+                }
+            ]
+        results.append(record)
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",

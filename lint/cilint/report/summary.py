@@ -6,23 +6,45 @@ from cilint.findings import Severity
 from cilint.pipeline.results import CheckResult
 
 
-def counts(result: CheckResult) -> dict[str, int]:
-    return {
+def counts(result: CheckResult) -> dict[str, object]:
+    found: dict[str, object] = {
         "files": result.files_reported,
         "findings": len(result.findings),
         "errors": result.count(Severity.ERROR),
         "warnings": result.count(Severity.WARNING),
         "infos": result.count(Severity.INFO),
     }
+    change = result.change
+    if change is not None:
+        found["change"] = {
+            "base": change.commit,
+            "changed_files": change.changed,
+            "introduced": change.introduced,
+            "fixed": change.fixed,
+            "existing": change.existing,
+        }
+    return found
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' * (count != 1)}"
 
 
 def summary_line(result: CheckResult) -> str:
-    c = counts(result)
-    if not c["findings"]:
-        return f"No findings in {c['files']} files."
-    parts = [
-        f"{c['errors']} error{'s' * (c['errors'] != 1)}",
-        f"{c['warnings']} warning{'s' * (c['warnings'] != 1)}",
-        f"{c['infos']} info{'s' * (c['infos'] != 1)}",
-    ]
-    return f"Found {', '.join(parts)} in {c['files']} files."
+    files = result.files_reported
+    if not result.findings:
+        line = f"No findings in {files} files."
+    else:
+        parts = [
+            _plural(result.count(Severity.ERROR), "error"),
+            _plural(result.count(Severity.WARNING), "warning"),
+            _plural(result.count(Severity.INFO), "info"),
+        ]
+        line = f"Found {', '.join(parts)} in {files} files."
+    change = result.change
+    if change is not None:
+        line += (
+            f" Against {change.base}, {_plural(change.changed, 'changed input')}: "
+            f"{change.introduced} finding(s) introduced, {change.fixed} fixed."
+        )
+    return line

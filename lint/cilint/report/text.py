@@ -27,7 +27,7 @@ def render(result: CheckResult, options: ReportOptions) -> str:
         if options.color:
             location = f"{_BOLD}{location}{_RESET}"
             code = f"{_COLOURS[finding.severity]}{code}{_RESET}"
-        lines.append(f"{location} {code} {finding.message}")
+        lines.append(f"{location} {code} {finding.worded}")
     if lines:
         lines.append("")
     lines.append(summary_line(result))

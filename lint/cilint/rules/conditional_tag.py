@@ -67,4 +67,5 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             f"{ctx.describe(coverage.conditional[0])} — so it exists only if that pattern matches "
             "a tag that is really published",
             tag=ist,
+            subject=f"pulled ({consumers[0].field})",
         )

@@ -126,6 +126,7 @@ class TreeContext:
         severity: Severity | None = None,
         tag: str | None = None,
         fix: Fix | None = None,
+        subject: str | None = None,
     ) -> Finding:
         return Finding(
             path=location.path,
@@ -138,6 +139,7 @@ class TreeContext:
             tag=tag,
             place=None if location.resolved else location,
             fix=fix,
+            subject=subject,
         )
 
     def spelling(self, ist: str, form: str) -> str:
@@ -226,7 +228,7 @@ def cluster_findings(
             continue
         text = message.format(clusters=cluster_names(found))
         fix = fixes.get(location) if fixes else None
-        yield ctx.finding(rule, location, text, severity, fix=fix)
+        yield ctx.finding(rule, location, text, severity, fix=fix, subject=message)
 
 
 def per_place(

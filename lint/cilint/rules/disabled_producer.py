@@ -75,4 +75,5 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             f"write it — {producers}{uses(consumers)}. Enable that producer, or pull a tag "
             "that is produced",
             tag=ist,
+            subject=f"{subject} pulled ({consumers[0].field})",
         )

@@ -74,4 +74,5 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 f"{owner} promotes {listed} here, which {others} also promotes; two promotion "
                 "jobs would push the same QCI tags: set disabled: true on all but one",
                 tag=tags[0] if len(tags) == 1 else None,
+                subject="promotes " + ", ".join(tags),
             )

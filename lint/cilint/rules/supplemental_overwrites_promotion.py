@@ -57,4 +57,5 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 f"{ctx.describe(promotions[0])}; two writers overwrite each other's image: remove "
                 "this entry or stop promoting the tag",
                 tag=producer.tag,
+                subject="mirrored and promoted",
             )

@@ -98,6 +98,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 f'mirrors it, so jobs fail with "{ctx.spelling(ist, "qci")}" not found'
                 f"{uses(consumers)}.{_suggestion(ctx, ist)} {_WHAT_TO_DO}",
                 tag=ist,
+                subject=f"pulled ({field})",
             )
         elif stream and not graph.is_exempt(stream + ":"):
             coverage = graph.stream_coverage(stream)

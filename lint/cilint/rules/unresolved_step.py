@@ -68,6 +68,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 f"chain {step.name!r} includes itself here (reached by {step.user}); the step "
                 "registry rejects a cycle, and with it every job: remove this step or the one "
                 "that leads back",
+                subject=f"cycle {step.name}",
             )
             continue
         close = difflib.get_close_matches(step.name, registry.names(step.kind), n=1, cutoff=0.8)
@@ -77,4 +78,5 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             step.location,
             f"{step.kind} {step.name!r} is not in the step registry (used by {step.user}); "
             f"resolving the test fails{hint}",
+            subject=f"{step.kind} {step.name}",
         )

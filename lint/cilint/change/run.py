@@ -1,0 +1,411 @@
+"""Change-aware runs: the findings a change introduces, wherever they land.
+
+A change is the difference between a git revision (the base) and the working tree. The base is
+never checked out: its unchanged files have the same bytes, so the same results (from the
+cache); only the changed files are read at the base (`cilint.inputs.git`) and analysed. Both
+ends are then evaluated where the change reaches (`cilint.change.reach`): the changed files and
+the files their changed facts name, each end with everything its findings depend on
+(`cilint.cache.closure`), as a PATH run is. Findings there are compared by identity
+(`cilint.change.compare`). Without a cache both ends are evaluated whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from itertools import chain
+
+from cilint.cache import closure
+from cilint.cache.index import mentions
+from cilint.cache.keys import file_key
+from cilint.cache.store import ResultCache
+from cilint.change.compare import cause_of, introduced, owned
+from cilint.change.reach import MIRRORS, Touch, touches
+from cilint.config.settings import Settings
+from cilint.facts.positions import Positions
+from cilint.facts.result import FileResult
+from cilint.findings import Cause, Finding, sort_key
+from cilint.inputs.discovery import InputFile, Inventory, classify_path
+from cilint.inputs.git import Base
+from cilint.inputs.kinds import Kind
+from cilint.pipeline.per_file import analyze
+from cilint.pipeline.results import ChangeSummary, CheckResult, LoadedTree
+from cilint.pipeline.run import (
+    FileKeys,
+    RunOptions,
+    analyse_inputs,
+    build_tree,
+    file_keys,
+    gatherer_for,
+    is_selected,
+    job_for,
+    locate_findings,
+    run_check,
+    salt,
+    session,
+    settled,
+    tree_reads,
+)
+from cilint.pipeline.workers import Workers
+from cilint.rules.registry import rule_levels
+from cilint.tags import parse_ist
+
+
+@dataclass
+class Change:
+    """The changed inputs at both ends, and their results."""
+
+    base: Base
+    now_paths: list[str]  # changed inputs that are there now (added, modified)
+    base_items: dict[str, InputFile]  # changed inputs that were there at the base
+    base_contents: dict[str, bytes]
+    base_results: dict[str, FileResult] = field(default_factory=dict)
+
+    @property
+    def paths(self) -> set[str]:
+        return set(self.now_paths) | set(self.base_items)
+
+
+@dataclass
+class _Ends:
+    """Both ends evaluated: their findings where the change reaches, and what was loaded."""
+
+    now: LoadedTree
+    base: LoadedTree
+    scope: Callable[[str], bool]  # the files whose findings were compared
+    base_scope: Callable[[str], bool]
+    touches: list[Touch]
+
+
+def find_change(settings: Settings, base: Base, inventory: Inventory) -> Change:
+    """Which inputs differ between `base` and the working tree, with their bytes at the base."""
+    changes = base.changes()
+    now = {f.path for f in inventory.files}
+    now_paths = sorted(p for p, status in changes.items() if status != "D" and p in now)
+    items = {}
+    for path, status in sorted(changes.items()):
+        if status != "A" and (item := classify_path(settings.layout, path, settings.exclude)):
+            items[path] = item
+    contents = base.read(sorted(items))
+    items = {p: item for p, item in items.items() if p in contents}
+    return Change(base, now_paths, items, contents)
+
+
+def _analyse_base(settings: Settings, change: Change, cache: ResultCache | None) -> None:
+    """The changed files' results at the base: from the cache when an earlier run analysed
+    the same bytes, else analysed here (a handful of files)."""
+    run_salt = salt(settings)
+    keys = {p: file_key(run_salt, p, change.base_contents[p]) for p in change.base_items}
+    stored = cache.results(sorted(keys.values())) if cache else {}
+    job = job_for(settings, None)
+    for path, item in change.base_items.items():
+        result = stored.get(keys[path])
+        if result is None or result.path != path:
+            result = analyze(item, change.base_contents[path], job.disabled, job.registries)
+        change.base_results[path] = result
+
+
+def _base_files(inventory: Inventory, change: Change) -> list[InputFile]:
+    changed = change.paths
+    kept = [f for f in inventory.files if f.path not in changed]
+    return sorted([*kept, *change.base_items.values()], key=lambda f: f.path)
+
+
+def _touches(change: Change, now: dict[str, FileResult]) -> list[Touch]:
+    found = chain.from_iterable(
+        touches(change.base_results.get(p), now.get(p)) for p in sorted(change.paths)
+    )
+    return sorted(found, key=Touch.order)
+
+
+def _matching_names(found: dict[str, set[str]], exact: set[str], touched: list[Touch]) -> set[str]:
+    """The paths of `found` that mention an exact name, or a name a changed pattern matches."""
+    patterns = [t.pattern for t in touched if t.pattern is not None]
+    paths = set()
+    for path, names in found.items():
+        if names & exact:
+            paths.add(path)
+            continue
+        for name in names:
+            tag = parse_ist(name[2:]) if name[:2] in ("c:", "p:") else None
+            stream = name[2:] if name.startswith("s:") else None
+            if tag is not None:
+                hit = any(p.matches(tag.namespace, tag.name, tag.tag) for p in patterns)
+            elif stream is not None and "/" in stream:
+                namespace, _, image = stream.partition("/")
+                hit = any(p.matches(namespace, image) for p in patterns)
+            else:
+                hit = False
+            if hit:
+                paths.add(path)
+                break
+    return paths
+
+
+def _reached(gather: closure.Gatherer, touched: list[Touch]) -> set[str]:
+    """The inputs (at one end) whose findings the changed facts can change."""
+    exact = set().union(*(t.names for t in touched)) - {MIRRORS} if touched else set()
+    prefixes = sorted(
+        {f"{kind}:{t.pattern.namespace}/" for t in touched if t.pattern for kind in "cps"}
+    )
+    paths = _matching_names(gather.names_in(exact, prefixes), exact, touched)
+    # Registry elements reached from a changed step, at any depth.
+    asked: set[str] = set()
+    frontier = set().union(*(t.uses for t in touched)) if touched else set()
+    while frontier - asked:
+        ask = frontier - asked
+        asked |= ask
+        found = set(gather.names_in(ask))
+        paths |= found
+        frontier = set()
+        for result in gather.load(found):
+            frontier |= {"d:" + n[2:] for n in mentions(result.facts) if n.startswith("u:")}
+    if any(MIRRORS in t.names for t in touched):
+        paths |= {p for p, item in gather.files.items() if item.kind is Kind.CLUSTER_MANIFEST}
+    return paths
+
+
+def _partial(
+    settings: Settings,
+    inventory: Inventory,
+    cache: ResultCache,
+    keys: FileKeys,
+    workers: Workers,
+    change: Change,
+    given: Callable[[str], bool],
+) -> _Ends | None:
+    """Both ends where the change reaches, from the cache; None when the cache failed."""
+    fresh = analyse_inputs(settings, inventory, workers, cache, keys, load_all=False)
+    if not cache.usable:
+        return None
+    pool: dict[str, FileResult] = {}
+    now_gather = gatherer_for(settings, inventory, cache, keys, fresh, pool)
+    changed = change.paths
+    base_keys = {p: k for p, k in keys.keys.items() if p not in changed}
+    base_keys.update((p, f"base:{p}") for p in change.base_items)
+    base_fresh = {p: r for p, r in fresh.items() if p not in changed}
+    base_fresh.update(change.base_results)
+    base_files = _base_files(inventory, change)
+    base_gather = gatherer_for(
+        settings,
+        inventory,
+        cache,
+        FileKeys(base_keys, keys.stats, keys.recorded),
+        base_fresh,
+        pool,
+        files=base_files,
+    )
+    now_gather.load(change.now_paths)
+    touched = _touches(change, now_gather.loaded)
+    reached = _reached(now_gather, touched) | _reached(base_gather, touched)
+    now_selected = {p for p in reached | changed if p in now_gather.files}
+    now_selected |= {p for p in now_gather.files if given(p)}
+    base_selected = {p for p in reached | changed if p in base_gather.files}
+    reads = tree_reads(settings)
+    closure.for_files(now_gather, sorted(now_selected), reads)
+    closure.for_files(base_gather, sorted(base_selected), reads)
+    positions = Positions(settings.root)
+    now_tree = settled(
+        now_gather,
+        lambda demand: build_tree(
+            settings,
+            inventory,
+            now_gather.loaded,
+            selected=now_selected.__contains__,
+            demand=demand,
+            positions=positions,
+        ),
+    )
+    base_inventory = Inventory(base_files, list(inventory.skipped))
+    base_positions = Positions(settings.root, contents=change.base_contents)
+    base_tree = settled(
+        base_gather,
+        lambda demand: build_tree(
+            settings,
+            base_inventory,
+            base_gather.loaded,
+            selected=base_selected.__contains__,
+            demand=demand,
+            positions=base_positions,
+        ),
+    )
+    if not cache.usable:
+        return None
+    compared = reached | changed
+    return _Ends(now_tree, base_tree, compared.__contains__, compared.__contains__, touched)
+
+
+def _whole(
+    settings: Settings,
+    inventory: Inventory,
+    cache: ResultCache | None,
+    keys: FileKeys,
+    workers: Workers,
+    change: Change,
+) -> _Ends:
+    """Both ends evaluated whole (no cache to follow names in)."""
+    results = analyse_inputs(settings, inventory, workers, cache, keys)
+    changed = change.paths
+    base_results = {p: r for p, r in results.items() if p not in changed}
+    base_results.update(change.base_results)
+    now_tree = build_tree(settings, inventory, results)
+    base_inventory = Inventory(_base_files(inventory, change), list(inventory.skipped))
+    base_tree = build_tree(
+        settings,
+        base_inventory,
+        base_results,
+        positions=Positions(settings.root, contents=change.base_contents),
+    )
+
+    def everything(path: str) -> bool:
+        return True
+
+    return _Ends(now_tree, base_tree, everything, everything, _touches(change, results))
+
+
+@dataclass
+class ChangeRun:
+    """A change-aware run's answer, before it is cut to what a command reports."""
+
+    change: Change
+    now: list[Finding]  # every finding of the compared files now (the given files' too)
+    new: set[int]  # positions in `now` of the introduced ones
+    fixed: int
+    causes: dict[int, Cause]  # position in `now` → cause, for introduced findings elsewhere
+    inventory: Inventory
+    reported: int = 0
+    tree: LoadedTree | None = None
+
+
+def compare_change(
+    settings: Settings,
+    base: Base,
+    options: RunOptions | None = None,
+    given: Callable[[str], bool] | None = None,
+) -> ChangeRun:
+    """The findings of the files the change reaches at both ends, which are new, and the
+    cause of each new one outside the changed files. `given`: files whose findings are all
+    wanted (the hook's files)."""
+    options = options or RunOptions()
+    wanted = given or (lambda path: False)
+    with session(settings, options) as (inventory, cache, workers):
+        change = find_change(settings, base, inventory)
+        _analyse_base(settings, change, cache)
+        keys = file_keys(settings, inventory, cache)
+        ends = None
+        if cache is not None and cache.usable:
+            ends = _partial(settings, inventory, cache, keys, workers, change, wanted)
+        if ends is None:
+            ends = _whole(settings, inventory, cache, keys, workers, change)
+        now = [f for f in ends.now.findings if ends.scope(f.path) or wanted(f.path)]
+        now.sort(key=sort_key)
+        compared = [i for i, f in enumerate(now) if ends.scope(f.path)]
+        base_findings = [f for f in ends.base.findings if ends.base_scope(f.path)]
+        new_in_compared, fixed = introduced([now[i] for i in compared], base_findings)
+        new = {compared[i] for i in new_in_compared}
+        causes = _causes(settings, change, ends, now, new)
+        inventory.skipped = list(ends.now.skipped)
+        return ChangeRun(change, now, new, fixed, causes, inventory, tree=ends.now)
+
+
+def _causes(
+    settings: Settings, change: Change, ends: _Ends, now: list[Finding], new: set[int]
+) -> dict[int, Cause]:
+    changed = change.paths
+    named: dict[str, frozenset[str]] = {}
+
+    def mentioned(path: str) -> frozenset[str]:
+        if path not in named:
+            names: set[str] = set()
+            for tree in (ends.now, ends.base):
+                result = tree.results.get(path)
+                if result is not None:
+                    names |= mentions(result.facts)
+            named[path] = frozenset(names)
+        return named[path]
+
+    positions = Positions(settings.root)
+    base_positions = Positions(settings.root, contents=change.base_contents)
+    causes = {}
+    for index in sorted(new):
+        finding = now[index]
+        if finding.path in changed:
+            continue  # in a changed file: its own place is the cause
+        touch = cause_of(finding, ends.touches, mentioned)
+        if touch is None:
+            continue
+        where = (base_positions if touch.at_base else positions).locate(touch.location)
+        causes[index] = Cause(where.path, max(where.line, 1), touch.at_base)
+    return causes
+
+
+def _levels(settings: Settings, findings: list[Finding]) -> list[Finding]:
+    levels = rule_levels(settings)
+    return [replace(f, severity=level) if (level := levels.get(f.rule)) else f for f in findings]
+
+
+def hook_check(
+    settings: Settings, base: Base, selection: list[str], options: RunOptions | None = None
+) -> CheckResult:
+    """The pre-commit hook: every finding in the given files, and the findings the change
+    introduces elsewhere whose cause is in the given files."""
+
+    def given(path: str) -> bool:
+        return is_selected(path, selection)
+
+    run = compare_change(settings, base, options, given)
+    present = set(run.change.now_paths)
+    anchor = run.change.now_paths[0] if run.change.now_paths else None
+    picked = []
+    for index, finding in enumerate(run.now):
+        cause = run.causes.get(index)
+        if given(finding.path):
+            picked.append(replace(finding, introduced=index in run.new))
+        elif cause is not None and owned(cause, given, present, anchor):
+            picked.append(replace(finding, introduced=True, cause=cause))
+    reported = sum(1 for p in run.tree.checked if given(p)) if run.tree else 0
+    return _result(settings, run, picked, reported)
+
+
+def changed_since_check(
+    settings: Settings, base: Base, options: RunOptions | None = None, everything: bool = False
+) -> CheckResult:
+    """The PR job: the findings the branch introduces anywhere; with `everything`, every
+    finding of the tree, those already there marked so."""
+    run = compare_change(settings, base, options)
+    new = [replace(run.now[i], introduced=True, cause=run.causes.get(i)) for i in sorted(run.new)]
+    if not everything:
+        return _result(settings, run, new, len(run.change.now_paths))
+    whole = run_check(settings, None, options)
+    waiting: dict[tuple[str, str, str, str], list[Finding]] = {}
+    for finding in new:
+        waiting.setdefault(finding.identity(), []).append(finding)
+    marked = []
+    for finding in whole.findings:
+        matches = waiting.get(finding.identity())
+        if matches:
+            found = matches.pop(0)
+            marked.append(replace(finding, introduced=True, cause=found.cause))
+        else:
+            marked.append(replace(finding, introduced=False))
+    return _result(settings, run, marked, whole.files_reported, levelled=True)
+
+
+def _result(
+    settings: Settings,
+    run: ChangeRun,
+    findings: list[Finding],
+    reported: int,
+    levelled: bool = False,
+) -> CheckResult:
+    located = findings if levelled else _levels(settings, locate_findings(findings, settings.root))
+    located.sort(key=sort_key)
+    summary = ChangeSummary(
+        run.change.base.described,
+        run.change.base.commit,
+        len(run.change.paths),
+        len(run.new),
+        run.fixed,
+        sum(1 for f in located if f.introduced is False),
+    )
+    return CheckResult(located, run.inventory, reported, run.tree, change=summary)
