@@ -67,7 +67,7 @@ class Change:
 
 
 @dataclass
-class _Ends:
+class Ends:
     """Both ends evaluated: their findings where the change reaches, and what was loaded."""
 
     now: LoadedTree
@@ -77,9 +77,15 @@ class _Ends:
     touches: list[Touch]
 
 
-def find_change(settings: Settings, base: Base, inventory: Inventory) -> Change:
-    """Which inputs differ between `base` and the working tree, with their bytes at the base."""
-    changes = base.changes()
+def find_change(
+    settings: Settings,
+    base: Base,
+    inventory: Inventory,
+    only: Callable[[str], bool] | None = None,
+) -> Change:
+    """Which inputs differ between `base` and the working tree, with their bytes at the base
+    (`only`: of the changed files, just these; the others count as unchanged)."""
+    changes = {p: s for p, s in base.changes().items() if only is None or only(p)}
     now = {f.path for f in inventory.files}
     now_paths = sorted(p for p, status in changes.items() if status != "D" and p in now)
     items = {}
@@ -173,7 +179,7 @@ def _partial(
     workers: Workers,
     change: Change,
     given: Callable[[str], bool],
-) -> _Ends | None:
+) -> Ends | None:
     """Both ends where the change reaches, from the cache; None when the cache failed."""
     fresh = analyse_inputs(settings, inventory, workers, cache, keys, load_all=False)
     if not cache.usable:
@@ -232,7 +238,7 @@ def _partial(
     if not cache.usable:
         return None
     compared = reached | changed
-    return _Ends(now_tree, base_tree, compared.__contains__, compared.__contains__, touched)
+    return Ends(now_tree, base_tree, compared.__contains__, compared.__contains__, touched)
 
 
 def _whole(
@@ -242,7 +248,7 @@ def _whole(
     keys: FileKeys,
     workers: Workers,
     change: Change,
-) -> _Ends:
+) -> Ends:
     """Both ends evaluated whole (no cache to follow names in)."""
     results = analyse_inputs(settings, inventory, workers, cache, keys)
     changed = change.paths
@@ -260,7 +266,7 @@ def _whole(
     def everything(path: str) -> bool:
         return True
 
-    return _Ends(now_tree, base_tree, everything, everything, _touches(change, results))
+    return Ends(now_tree, base_tree, everything, everything, _touches(change, results))
 
 
 @dataclass
@@ -277,6 +283,30 @@ class ChangeRun:
     tree: LoadedTree | None = None
 
 
+def evaluate(
+    settings: Settings,
+    base: Base,
+    options: RunOptions | None = None,
+    given: Callable[[str], bool] | None = None,
+    only: Callable[[str], bool] | None = None,
+) -> tuple[Change, Ends, Inventory]:
+    """Both ends of the change where it reaches (`given`: files whose findings are all wanted
+    too; `only`: the changed files to count, see `find_change`)."""
+    options = options or RunOptions()
+    wanted = given or (lambda path: False)
+    with session(settings, options) as (inventory, cache, workers):
+        change = find_change(settings, base, inventory, only)
+        _analyse_base(settings, change, cache)
+        keys = file_keys(settings, inventory, cache)
+        ends = None
+        if cache is not None and cache.usable:
+            ends = _partial(settings, inventory, cache, keys, workers, change, wanted)
+        if ends is None:
+            ends = _whole(settings, inventory, cache, keys, workers, change)
+        inventory.skipped = list(ends.now.skipped)
+        return change, ends, inventory
+
+
 def compare_change(
     settings: Settings,
     base: Base,
@@ -286,30 +316,20 @@ def compare_change(
     """The findings of the files the change reaches at both ends, which are new, and the
     cause of each new one outside the changed files. `given`: files whose findings are all
     wanted (the hook's files)."""
-    options = options or RunOptions()
     wanted = given or (lambda path: False)
-    with session(settings, options) as (inventory, cache, workers):
-        change = find_change(settings, base, inventory)
-        _analyse_base(settings, change, cache)
-        keys = file_keys(settings, inventory, cache)
-        ends = None
-        if cache is not None and cache.usable:
-            ends = _partial(settings, inventory, cache, keys, workers, change, wanted)
-        if ends is None:
-            ends = _whole(settings, inventory, cache, keys, workers, change)
-        now = [f for f in ends.now.findings if ends.scope(f.path) or wanted(f.path)]
-        now.sort(key=sort_key)
-        compared = [i for i, f in enumerate(now) if ends.scope(f.path)]
-        base_findings = [f for f in ends.base.findings if ends.base_scope(f.path)]
-        new_in_compared, fixed = introduced([now[i] for i in compared], base_findings)
-        new = {compared[i] for i in new_in_compared}
-        causes = _causes(settings, change, ends, now, new)
-        inventory.skipped = list(ends.now.skipped)
-        return ChangeRun(change, now, new, fixed, causes, inventory, tree=ends.now)
+    change, ends, inventory = evaluate(settings, base, options, given)
+    now = [f for f in ends.now.findings if ends.scope(f.path) or wanted(f.path)]
+    now.sort(key=sort_key)
+    compared = [i for i, f in enumerate(now) if ends.scope(f.path)]
+    base_findings = [f for f in ends.base.findings if ends.base_scope(f.path)]
+    new_in_compared, fixed = introduced([now[i] for i in compared], base_findings)
+    new = {compared[i] for i in new_in_compared}
+    causes = _causes(settings, change, ends, now, new)
+    return ChangeRun(change, now, new, fixed, causes, inventory, tree=ends.now)
 
 
 def _causes(
-    settings: Settings, change: Change, ends: _Ends, now: list[Finding], new: set[int]
+    settings: Settings, change: Change, ends: Ends, now: list[Finding], new: set[int]
 ) -> dict[int, Cause]:
     changed = change.paths
     named: dict[str, frozenset[str]] = {}

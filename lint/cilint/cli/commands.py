@@ -134,6 +134,35 @@ def _checked(
     return hook_check(settings, head_base(root, prefix), selection, options)
 
 
+def impact(args: argparse.Namespace) -> Done:
+    import json
+
+    from cilint.change.impact import impact as blast_radius
+    from cilint.change.impact import render_text
+    from cilint.inputs.git import GitError, head_base, merge_base, repository_prefix
+    from cilint.pipeline.run import is_selected, relative_selection
+
+    settings = _settings(args)
+    root = settings.root
+    if args.changed_since is not None and args.paths:
+        raise CilintError("give --changed-since or PATHs, not both")
+    if args.changed_since is not None:
+        base = merge_base(root, args.changed_since)
+    else:
+        prefix = repository_prefix(root)
+        if prefix is None:
+            raise GitError(f"cilint impact compares with git, and {root} is not in a repository")
+        base = head_base(root, prefix)
+    selection = relative_selection(root, args.paths) if args.paths else None
+    only = None if selection is None else (lambda path: is_selected(path, selection))
+    report = blast_radius(settings, base, _run_options(args), only)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(render_text(report))
+    return Done(EXIT_OK)
+
+
 def _cache_dir(args: argparse.Namespace) -> Path:
     from cilint.cache.store import default_directory
 
@@ -258,6 +287,7 @@ def rule(args: argparse.Namespace) -> Done:
 COMMANDS = {
     "check": check,
     "explain": explain,
+    "impact": impact,
     "graph": graph,
     "cache": cache,
     "rules": rules,

@@ -116,6 +116,27 @@ def build_parser() -> argparse.ArgumentParser:
         help="list every file that imports the tag's whole stream (default: the first 5)",
     )
 
+    impact = commands.add_parser(
+        "impact",
+        help="what a change alters: tags whose producers change (and who pulls them), mirror "
+        "orders that change per cluster",
+        parents=[run_options],
+    )
+    impact.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="count only the changes of these files or folders (default: every change)",
+    )
+    impact.add_argument(
+        "--changed-since",
+        metavar="REV",
+        help="compare with the merge base of REV and HEAD (default: with HEAD)",
+    )
+    impact.add_argument("--root", help="release repository root (default: git top level)")
+    impact.add_argument("--config", help="cilint configuration file")
+    impact.add_argument("--format", choices=("text", "json"), default="text")
+
     graph = commands.add_parser(
         "graph", help="the neighbourhood of a tag or a file, as a picture", parents=[run_options]
     )
