@@ -237,7 +237,9 @@ def _follow(gatherer: Gatherer, interest: list[FileResult], steps: list[str], ta
 
 def for_files(gatherer: Gatherer, paths: list[str], reads: Iterable[Read]) -> None:
     """Everything that can change a finding located in `paths`, for rules reading `reads`."""
-    _follow(gatherer, gatherer.load(paths), steps_for(reads), tag=False)
+    gatherer.load(paths)
+    interest = [gatherer.loaded[p] for p in paths if p in gatherer.loaded]  # loaded before too
+    _follow(gatherer, interest, steps_for(reads), tag=False)
 
 
 def for_tag(

@@ -1,0 +1,584 @@
+"""A change-aware run (`cilint.change.run.compare_change`) introduces exactly the findings two
+full runs tell apart: for a random edit of a generated tree committed in git, the identities of
+the introduced findings are Counter(full run now) − Counter(full run at HEAD), and `fixed` is
+the size of the reverse difference. Checked with a warm cache (partial: only what the change
+reaches is loaded) and without one (both ends whole).
+
+The tree is bench/generate_tree.py's, with one fault of every rule, so findings of every rule
+are there to be fixed, moved or multiplied. The base full run is taken once, in a worktree
+checked out at HEAD (paths are root-relative, so identities compare). Each case resets the
+tree to HEAD, applies one edit kind with `random.Random(seed)` choosing the file and the
+place, stages everything (untracked files are not part of a change: they are there at both
+ends) and compares.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+import re
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from cilint.change.run import compare_change
+from cilint.config.settings import load_settings
+from cilint.inputs.git import head_base, repository_prefix
+from cilint.pipeline.run import RunOptions, run_check
+
+REPO = Path(__file__).resolve().parent.parent
+_SPEC = importlib.util.spec_from_file_location("generate_tree", REPO / "bench/generate_tree.py")
+assert _SPEC and _SPEC.loader
+generate_tree = importlib.util.module_from_spec(_SPEC)
+sys.modules["generate_tree"] = generate_tree  # dataclasses look their module up by name
+_SPEC.loader.exec_module(generate_tree)
+
+CONFIGS = 250
+TREE_SEED = 7
+SEEDS_PER_KIND = 4
+MULTI_SEEDS = 8
+
+# Edit kinds (with seeds) known to break the property. Each stays a failing case (strict
+# xfail: it fails the run when it starts passing, so the list has to follow the fixes).
+KNOWN_MISMATCHES: dict[tuple[str, int], str] = {}
+
+
+def _git(root: Path, *args: str) -> str:
+    out = subprocess.run(
+        ["git", "-c", "user.email=t@e", "-c", "user.name=t", *args],
+        cwd=root,
+        check=True,
+        capture_output=True,
+    )
+    return out.stdout.decode()
+
+
+# --------------------------------------------------------------------------------------------
+# the tree, its base run and a warm cache
+# --------------------------------------------------------------------------------------------
+
+
+class Tree:
+    def __init__(self, root: Path, base: Counter, cache: Path, work: Path) -> None:
+        self.root = root
+        self.base = base  # identities of a full run at HEAD
+        self.cache = cache  # warmed by a full run at HEAD, copied for each case
+        self.work = work
+        self.cases = 0
+
+    def reset(self) -> None:
+        _git(self.root, "reset", "-q", "--hard", "HEAD")
+        _git(self.root, "clean", "-fdq")
+
+    def fresh_cache(self) -> Path:
+        self.cases += 1
+        copy = self.work / f"cache-{self.cases}"
+        shutil.copytree(self.cache, copy)
+        return copy
+
+
+def _identities(root: Path) -> Counter:
+    findings = run_check(load_settings(root, None), None, RunOptions(jobs=1, cache_dir=None))
+    return Counter(f.identity() for f in findings.findings)
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory: pytest.TempPathFactory) -> Tree:
+    work = tmp_path_factory.mktemp("change")
+    root = work / "tree"
+    generate_tree.generate(root, CONFIGS, TREE_SEED, 1)
+    _git(root, "init", "-q")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "base")
+    at_head = work / "head"
+    _git(root, "worktree", "add", "-q", "--detach", str(at_head), "HEAD")
+    try:
+        base = _identities(at_head)
+    finally:
+        _git(root, "worktree", "remove", "--force", str(at_head))
+    assert base == _identities(root)  # the worktree and the tree agree before any edit
+    rules = {identity[0] for identity in base}
+    assert len(rules) > 15, rules  # findings of (nearly) every rule
+    cache = work / "cache-template"
+    run_check(load_settings(root, None), None, RunOptions(jobs=1, cache_dir=cache))
+    return Tree(root, base, cache, work)
+
+
+# --------------------------------------------------------------------------------------------
+# edits (text manipulation, in the generator's yaml.v2 style)
+# --------------------------------------------------------------------------------------------
+
+
+def _read(path: Path) -> str:
+    return path.read_bytes().decode("utf-8", "surrogateescape")
+
+
+def _write(path: Path, text: str) -> None:
+    path.write_bytes(text.encode("utf-8", "surrogateescape"))
+
+
+def _rel(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def _configs(root: Path) -> list[Path]:
+    return sorted((root / "ci-operator/config").rglob("*.yaml"))
+
+
+def _block(text: str, key: str) -> re.Match | None:
+    """A top-level `key:` with its indented lines."""
+    return re.search(rf"(?m)^{re.escape(key)}:\n(?:(?: .*)?\n)*", text)
+
+
+def _top_level_block_end(text: str, start: int) -> int:
+    match = re.compile(r"(?m)^(?:(?: .*)?\n)*").match(text, start)
+    assert match
+    return match.end()
+
+
+def _consumed_tags(root: Path) -> list[tuple[str, str, str]]:
+    """(namespace, name, tag) of every base image and from_image of the tree (all are satisfied
+    at HEAD: promoted, mirrored or covered by an artImages rule)."""
+    found = set()
+    pattern = re.compile(
+        r"(?m)^(\s+)name: \"?([^\"\n]+)\"?\n\1namespace: (\S+)\n\1tag: \"?([^\"\n]+)\"?$"
+    )
+    for path in [*_configs(root), *(root / "ci-operator/step-registry").rglob("*-ref.yaml")]:
+        for m in pattern.finditer(_read(path)):
+            found.add((m.group(3), m.group(2), m.group(4)))
+    return sorted(found)
+
+
+def _promoted_tags(root: Path) -> list[tuple[str, str, str]]:
+    """(namespace, name, image) of name-mode promotions of images the configs build."""
+    found = set()
+    for path in _configs(root):
+        text = _read(path)
+        promotion = _block(text, "promotion")
+        images = re.findall(r"(?m)^  (?:- )?  to: (\S+)$|^  - to: (\S+)$", text)
+        if not promotion or not images:
+            continue
+        for m in re.finditer(
+            r"(?m)^  - (?:disabled: true\n    )?name: \"?([^\"\n]+)\"?\n    namespace: (\S+)$",
+            promotion.group(0),
+        ):
+            if "disabled: true" in m.group(0):
+                continue
+            for image in images:
+                found.add((m.group(2), m.group(1), image[0] or image[1]))
+    return sorted(found)
+
+
+def _quoted(value: str) -> str:
+    return f'"{value}"' if re.fullmatch(r"[0-9.]+", value) else value
+
+
+def delete_promotion(root: Path, rng: random.Random) -> str:
+    candidates = [p for p in _configs(root) if _block(_read(p), "promotion")]
+    path = rng.choice(candidates)
+    text = _read(path)
+    m = _block(text, "promotion")
+    _write(path, text[: m.start()] + text[m.end() :])
+    return f"delete the promotion stanza of {_rel(root, path)}"
+
+
+def disable_promotion(root: Path, rng: random.Random) -> str:
+    candidates = []
+    for path in _configs(root):
+        m = _block(_read(path), "promotion")
+        if m and "disabled: true" not in m.group(0):
+            candidates.append(path)
+    path = rng.choice(candidates)
+    text = _read(path)
+    m = _block(text, "promotion")
+    block = m.group(0)
+    items = [i.start() for i in re.finditer(r"(?m)^  - ", block)]
+    if "\n  to:\n" in block and items:
+        at = rng.choice(items)
+        block = block[:at] + "  - disabled: true\n    " + block[at + 4 :]
+        what = f"item {items.index(at)}"
+    else:
+        block = "promotion:\n  disabled: true\n" + block[len("promotion:\n") :]
+        what = "the stanza"
+    _write(path, text[: m.start()] + block + text[m.end() :])
+    return f"set disabled: true on the promotion target ({what}) of {_rel(root, path)}"
+
+
+def delete_config(root: Path, rng: random.Random) -> str:
+    path = rng.choice(_configs(root))
+    path.unlink()
+    return f"delete {_rel(root, path)}"
+
+
+def add_config(root: Path, rng: random.Random) -> str:
+    choice = rng.random()
+    if choice < 0.3:
+        # a copy of a promoting config under another variant: duplicate promotions elsewhere
+        candidates = [p for p in _configs(root) if _block(_read(p), "promotion")]
+        source = rng.choice(candidates)
+        text = _read(source)
+        meta = _block(text, "zz_generated_metadata")
+        if meta is None:
+            return add_config(root, rng)
+        variant = f"copy{rng.randrange(100)}"
+        body = meta.group(0)
+        if "  variant: " in body:
+            body = re.sub(r"(?m)^  variant: (\S+)$", rf"  variant: \1-{variant}", body)
+            old = re.search(r"(?m)^  variant: (\S+)$", meta.group(0)).group(1)
+            name = source.name.replace(f"__{old}.yaml", f"__{old}-{variant}.yaml")
+        else:
+            body += f"  variant: {variant}\n"
+            name = source.name[: -len(".yaml")] + f"__{variant}.yaml"
+        target = source.with_name(name)
+        _write(target, text[: meta.start()] + body + text[meta.end() :])
+        return f"copy {_rel(root, source)} to {_rel(root, target)}"
+    if choice < 0.65:
+        namespace, name, tag = rng.choice(_consumed_tags(root))
+        what = "a consumed tag"
+    elif choice < 0.8 and (promoted := _promoted_tags(root)):
+        namespace, name, tag = rng.choice(promoted)
+        what = "a promoted tag"
+    else:
+        namespace, name, tag = rng.choice(
+            [("ocp", "4.17", "no-such-image"), ("nowhere", "thing", "latest"), ("ci", "x", "1")]
+        )
+        what = "a tag nobody produces"
+    repo = f"newrepo{rng.randrange(1000)}"
+    target = root / f"ci-operator/config/neworg/{repo}/neworg-{repo}-main.yaml"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _write(
+        target,
+        "base_images:\n"
+        "  consumed:\n"
+        f"    name: {_quoted(name)}\n"
+        f"    namespace: {namespace}\n"
+        f"    tag: {_quoted(tag)}\n"
+        "build_root:\n"
+        "  from_repository: true\n"
+        "resources:\n"
+        "  '*':\n"
+        "    requests:\n"
+        "      cpu: 100m\n"
+        "      memory: 200Mi\n"
+        "tests:\n"
+        "- as: unit\n"
+        "  commands: make test\n"
+        "  container:\n"
+        "    from: src\n"
+        "zz_generated_metadata:\n"
+        "  branch: main\n"
+        "  org: neworg\n"
+        f"  repo: {repo}\n",
+    )
+    return f"add {_rel(root, target)} consuming {what} {namespace}/{name}:{tag}"
+
+
+def change_base_image(root: Path, rng: random.Random) -> str:
+    candidates = []
+    for path in _configs(root):
+        m = _block(_read(path), "base_images")
+        if m and re.search(r"(?m)^    tag: ", m.group(0)):
+            candidates.append(path)
+    path = rng.choice(candidates)
+    text = _read(path)
+    m = _block(text, "base_images")
+    block = m.group(0)
+    tags = list(re.finditer(r"(?m)^    tag: (.*)$", block))
+    line = rng.choice(tags)
+    consumed = _consumed_tags(root)
+    if rng.random() < 0.7:
+        new = rng.choice(consumed)[2]
+    else:
+        new = rng.choice(["nope", "rhel-9-golang-9.99-openshift-9.9", "latest"])
+    block = block[: line.start()] + f"    tag: {_quoted(new)}" + block[line.end() :]
+    _write(path, text[: m.start()] + block + text[m.end() :])
+    return f"base_images tag {line.group(1)} -> {new} in {_rel(root, path)}"
+
+
+MIRROR_CONFIG = "core-services/image-mirroring/_config.yaml"
+
+
+def delete_supplemental(root: Path, rng: random.Random) -> str:
+    path = root / MIRROR_CONFIG
+    text = _read(path)
+    m = _block(text, "supplementalCIImages")
+    entries = list(re.finditer(r"(?m)^  (\S.*):\n(?:    .*\n)*", m.group(0)))
+    entry = rng.choice(entries)
+    block = m.group(0)[: entry.start()] + m.group(0)[entry.end() :]
+    _write(path, text[: m.start()] + block + text[m.end() :])
+    return f"delete supplementalCIImages {entry.group(1)} from {MIRROR_CONFIG}"
+
+
+def _narrowed(regex: str, rng: random.Random) -> str:
+    if ".*" in regex:
+        return regex.replace(".*", rng.choice(["9.*", "-x.*", "", "9"]), 1)
+    if r"\d+" in regex:
+        return regex.replace(r"\d+", rng.choice(["4", r"1\d", "5"]), 1)
+    if regex.endswith("$"):
+        return regex[:-1] + rng.choice(["-none$", "9$"])
+    return regex + "-none"
+
+
+def narrow_art(root: Path, rng: random.Random) -> str:
+    path = root / MIRROR_CONFIG
+    text = _read(path)
+    m = _block(text, "artImages")
+    block = m.group(0)
+    rules = list(re.finditer(r"(?m)^- (?:.*\n)(?:  .*\n)*", text[m.end() :]))
+    # artImages is a top-level list: its items follow the key at column 0
+    start = m.end()
+    end = start + sum(len(r.group(0)) for r in _consecutive(rules))
+    items = text[start:end]
+    item_matches = list(re.finditer(r"(?m)^- .*\n(?:  .*\n)*", items))
+    item = rng.choice(item_matches)
+    if rng.random() < 0.2:
+        new_item = ""
+        what = f"remove artImages rule {item.group(0).strip()!r}"
+    else:
+        fields = list(re.finditer(r"(?m)^(- |  )(name|tag): (.*)$", item.group(0)))
+        field = rng.choice(fields)
+        regex = _narrowed(field.group(3), rng)
+        new_item = (
+            item.group(0)[: field.start()]
+            + f"{field.group(1)}{field.group(2)}: {regex}"
+            + item.group(0)[field.end() :]
+        )
+        what = f"artImages rule {item.group(0).strip()!r}: {field.group(2)} {field.group(3)} -> {regex}"
+    items = items[: item.start()] + new_item + items[item.end() :]
+    assert block == "artImages:\n"
+    _write(path, text[:start] + items + text[end:])
+    return what
+
+
+def _consecutive(matches: list[re.Match]) -> list[re.Match]:
+    out = []
+    at = matches[0].start() if matches else 0
+    for m in matches:
+        if m.start() != at:
+            break
+        out.append(m)
+        at = m.end()
+    return out
+
+
+def _refs(root: Path) -> list[Path]:
+    return sorted((root / "ci-operator/step-registry").rglob("*-ref.yaml"))
+
+
+def ref_from_image(root: Path, rng: random.Random) -> str:
+    with_image = [p for p in _refs(root) if "from_image:" in _read(p)]
+    path = rng.choice(with_image)
+    text = _read(path)
+    m = re.search(r"(?m)^  from_image:\n    name: (.*)\n    namespace: (.*)\n    tag: (.*)\n", text)
+    assert m, path
+    roll = rng.random()
+    if roll < 0.5:
+        namespace, name, tag = rng.choice(_consumed_tags(root))
+    elif roll < 0.75:
+        namespace, name, tag = m.group(2), m.group(1), "no-such-tag"
+    else:
+        namespace, name, tag = rng.choice(
+            [("ci", "nothing", "latest"), ("ocp", "4.17", "absent")]
+        )
+    new = (
+        f"  from_image:\n    name: {_quoted(name)}\n    namespace: {namespace}\n"
+        f"    tag: {_quoted(tag)}\n"
+    )
+    _write(path, text[: m.start()] + new + text[m.end() :])
+    old = f"{m.group(2)}/{m.group(1)}:{m.group(3)}"
+    return f"from_image {old} -> {namespace}/{name}:{tag} in {_rel(root, path)}"
+
+
+def remove_ref(root: Path, rng: random.Random) -> str:
+    everything = [
+        *(root / "ci-operator/step-registry").rglob("*.yaml"),
+        *_configs(root),
+    ]
+    texts = "\n".join(_read(p) for p in everything)
+    used = [p for p in _refs(root) if f"ref: {p.name[: -len('-ref.yaml')]}\n" in texts]
+    chains = sorted((root / "ci-operator/step-registry").rglob("*-chain.yaml"))
+    used_chains = [p for p in chains if f"chain: {p.name[: -len('-chain.yaml')]}\n" in texts]
+    if used_chains and rng.random() < 0.25:
+        path = rng.choice(used_chains)
+        path.unlink()
+        return f"remove the used chain {_rel(root, path)}"
+    path = rng.choice(used)
+    path.unlink()
+    what = f"remove the used ref {_rel(root, path)}"
+    commands = path.with_name(path.name.replace("-ref.yaml", "-commands.sh"))
+    if commands.exists() and rng.random() < 0.5:
+        commands.unlink()
+        what += " and its commands"
+    return what
+
+
+def _mirror_files(root: Path) -> list[Path]:
+    return sorted(p for p in (root / "clusters").rglob("*.yaml") if "Mirror" in _read(p))
+
+
+def edit_mirrors(root: Path, rng: random.Random) -> str:
+    path = rng.choice(_mirror_files(root))
+    text = _read(path)
+    entries = list(
+        re.finditer(r"(?m)^  - mirrors:\n((?:    - .*\n)+)((?:    (?!- ).*\n)*)", text)
+    )
+    entry = rng.choice(entries)
+    mirrors = entry.group(1).splitlines(keepends=True)
+    roll = rng.random()
+    if roll < 0.3 and len(mirrors) > 1:
+        new = "  - mirrors:\n" + "".join(reversed(mirrors)) + entry.group(2)
+        what = "reverse the mirrors of"
+    elif roll < 0.55 and len(mirrors) > 1:
+        drop = rng.randrange(len(mirrors))
+        kept = mirrors[:drop] + mirrors[drop + 1 :]
+        new = "  - mirrors:\n" + "".join(kept) + entry.group(2)
+        what = f"drop mirror {mirrors[drop].strip()} of"
+    elif roll < 0.7 and "mirrorSourcePolicy" in entry.group(2):
+        rest = re.sub(r"(?m)^    mirrorSourcePolicy: .*\n", "", entry.group(2))
+        new = "  - mirrors:\n" + entry.group(1) + rest
+        what = "drop mirrorSourcePolicy of"
+    elif roll < 0.85:
+        new = ""
+        what = "remove the entry"
+    else:
+        shuffled = mirrors[:]
+        rng.shuffle(shuffled)
+        extra = "    - registry.example.com/extra/mirror\n" if rng.random() < 0.5 else ""
+        new = "  - mirrors:\n" + "".join(shuffled) + extra + entry.group(2)
+        what = "shuffle (maybe extend) the mirrors of"
+    source = re.search(r"source: (\S+)", entry.group(2))
+    text = text[: entry.start()] + new + text[entry.end() :]
+    # an emptied list would be a schema finding of its own; fine, it is an edit like another
+    _write(path, text)
+    return f"{what} {source.group(1) if source else '?'} in {_rel(root, path)}"
+
+
+def _inputs(root: Path) -> list[str]:
+    result = run_check(load_settings(root, None), None, RunOptions(jobs=1, cache_dir=None))
+    return sorted(f.path for f in result.inventory.files)
+
+
+def rename_file(root: Path, rng: random.Random) -> str:
+    paths = _inputs(root)
+    old = rng.choice(paths)
+    source = root / old
+    roll = rng.random()
+    if old.startswith("ci-operator/config/") and roll < 0.5:
+        # same folder, another branch: the metadata no longer matches, findings move
+        target = source.with_name(source.name.replace(".yaml", "-renamed.yaml"))
+    elif old.startswith("ci-operator/step-registry/") and roll < 0.5:
+        target = source.parent.parent / source.name  # one folder up
+    else:
+        target = source.with_name("x" + source.name)
+    source.rename(target)
+    return f"rename {old} to {_rel(root, target)}"
+
+
+def blank_top(root: Path, rng: random.Random) -> str:
+    old = rng.choice(_inputs(root))
+    path = root / old
+    text = _read(path)
+    lines = rng.randint(1, 3)
+    if path.suffix in (".yaml", ".yml", ".sh"):
+        head = "".join(rng.choice(["\n", "# a comment\n", "#\n"]) for _ in range(lines))
+        if path.suffix == ".sh" and text.startswith("#!"):
+            first, _, rest = text.partition("\n")
+            _write(path, first + "\n" + head + rest)
+            return f"insert {lines} comment/blank lines after the shebang of {old}"
+    else:
+        head = "\n" * lines
+    _write(path, head + text)
+    return f"insert {head!r} at the top of {old}"
+
+
+EDITS: dict[str, Callable[[Path, random.Random], str]] = {
+    "delete-promotion": delete_promotion,
+    "disable-promotion": disable_promotion,
+    "delete-config": delete_config,
+    "add-config": add_config,
+    "change-base-image": change_base_image,
+    "delete-supplemental": delete_supplemental,
+    "narrow-art": narrow_art,
+    "ref-from-image": ref_from_image,
+    "remove-ref": remove_ref,
+    "edit-mirrors": edit_mirrors,
+    "rename": rename_file,
+    "blank-top": blank_top,
+}
+
+
+def several(root: Path, rng: random.Random) -> str:
+    kinds = rng.sample(sorted(EDITS), rng.randint(2, 4))
+    return "; ".join(EDITS[kind](root, rng) for kind in kinds)
+
+
+ALL_EDITS = {**EDITS, "several": several}
+
+
+# --------------------------------------------------------------------------------------------
+# the property
+# --------------------------------------------------------------------------------------------
+
+
+def _differences(tree: Tree, partial: bool) -> tuple[Counter, Counter, int, int, int]:
+    """(missing, extra, fixed wanted, fixed got, introduced wanted) of one change-aware run."""
+    root = tree.root
+    now = _identities(root)
+    want_new = now - tree.base
+    want_fixed = sum((tree.base - now).values())
+    cache = tree.fresh_cache() if partial else None
+    settings = load_settings(root, None)
+    run = compare_change(
+        settings, head_base(root, repository_prefix(root)), RunOptions(jobs=1, cache_dir=cache)
+    )
+    got_new = Counter(run.now[i].identity() for i in run.new)
+    return (
+        want_new - got_new,
+        got_new - want_new,
+        want_fixed,
+        run.fixed,
+        sum(want_new.values()),
+    )
+
+
+CASES = [(kind, seed) for kind in EDITS for seed in range(SEEDS_PER_KIND)] + [
+    ("several", seed) for seed in range(MULTI_SEEDS)
+]
+
+
+def _case_param(kind: str, seed: int) -> object:
+    reason = KNOWN_MISMATCHES.get((kind, seed))
+    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+    return pytest.param(kind, seed, id=f"{kind}-{seed}", marks=marks)
+
+
+@pytest.mark.parametrize(("kind", "seed"), [_case_param(k, s) for k, s in CASES])
+def test_change_run_agrees_with_two_full_runs(tree: Tree, kind: str, seed: int) -> None:
+    tree.reset()
+    try:
+        rng = random.Random(f"{kind}:{seed}")
+        what = ALL_EDITS[kind](tree.root, rng)
+        _git(tree.root, "add", "-A")  # as pre-commit sees it: the change is staged
+        problems = []
+        for partial in (True, False):
+            mode = "partial" if partial else "whole"
+            missing, extra, want_fixed, got_fixed, want_new = _differences(tree, partial)
+            for identity in sorted(missing):
+                problems.append(f"{mode}: MISSING x{missing[identity]} {identity}")
+            for identity in sorted(extra):
+                problems.append(f"{mode}: EXTRA x{extra[identity]} {identity}")
+            if want_fixed != got_fixed:
+                problems.append(f"{mode}: fixed {got_fixed}, the full runs say {want_fixed}")
+            if kind == "blank-top" and (want_new or want_fixed):
+                problems.append(
+                    f"full runs: blank/comment lines at the top changed findings "
+                    f"({want_new} new, {want_fixed} fixed)"
+                )
+        assert not problems, f"edit: {what}\n" + "\n".join(problems)
+    finally:
+        tree.reset()
