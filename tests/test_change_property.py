@@ -15,6 +15,7 @@ ends) and compares.
 from __future__ import annotations
 
 import importlib.util
+import json
 import random
 import re
 import shutil
@@ -92,6 +93,7 @@ def tree(tmp_path_factory: pytest.TempPathFactory) -> Tree:
     work = tmp_path_factory.mktemp("change")
     root = work / "tree"
     generate_tree.generate(root, CONFIGS, TREE_SEED, 1)
+    generate_tree.generate(work / "clean", CONFIGS, TREE_SEED, 0)  # for repairing faults
     _git(root, "init", "-q")
     _git(root, "add", "-A")
     _git(root, "commit", "-qm", "base")
@@ -135,12 +137,6 @@ def _block(text: str, key: str) -> re.Match | None:
     return re.search(rf"(?m)^{re.escape(key)}:\n(?:(?: .*)?\n)*", text)
 
 
-def _top_level_block_end(text: str, start: int) -> int:
-    match = re.compile(r"(?m)^(?:(?: .*)?\n)*").match(text, start)
-    assert match
-    return match.end()
-
-
 def _consumed_tags(root: Path) -> list[tuple[str, str, str]]:
     """(namespace, name, tag) of every base image and from_image of the tree (all are satisfied
     at HEAD: promoted, mirrored or covered by an artImages rule)."""
@@ -155,22 +151,20 @@ def _consumed_tags(root: Path) -> list[tuple[str, str, str]]:
 
 
 def _promoted_tags(root: Path) -> list[tuple[str, str, str]]:
-    """(namespace, name, image) of name-mode promotions of images the configs build."""
+    """(namespace, name, image) of name-mode promotions of the images the configs build."""
     found = set()
     for path in _configs(root):
         text = _read(path)
         promotion = _block(text, "promotion")
-        images = re.findall(r"(?m)^  (?:- )?  to: (\S+)$|^  - to: (\S+)$", text)
+        images = _block(text, "images")
         if not promotion or not images:
             continue
+        built = re.findall(r"(?m)^(?:    |  - )to: (\S+)$", images.group(0))
         for m in re.finditer(
-            r"(?m)^  - (?:disabled: true\n    )?name: \"?([^\"\n]+)\"?\n    namespace: (\S+)$",
-            promotion.group(0),
+            r"(?m)^  - name: \"?([^\"\n]+)\"?\n    namespace: (\S+)$", promotion.group(0)
         ):
-            if "disabled: true" in m.group(0):
-                continue
-            for image in images:
-                found.add((m.group(2), m.group(1), image[0] or image[1]))
+            for image in built:
+                found.add((m.group(2), m.group(1), image))
     return sorted(found)
 
 
@@ -327,43 +321,28 @@ def _narrowed(regex: str, rng: random.Random) -> str:
 def narrow_art(root: Path, rng: random.Random) -> str:
     path = root / MIRROR_CONFIG
     text = _read(path)
-    m = _block(text, "artImages")
-    block = m.group(0)
-    rules = list(re.finditer(r"(?m)^- (?:.*\n)(?:  .*\n)*", text[m.end() :]))
-    # artImages is a top-level list: its items follow the key at column 0
-    start = m.end()
-    end = start + sum(len(r.group(0)) for r in _consecutive(rules))
-    items = text[start:end]
-    item_matches = list(re.finditer(r"(?m)^- .*\n(?:  .*\n)*", items))
-    item = rng.choice(item_matches)
+    key = re.search(r"(?m)^artImages:\n", text)
+    # a top-level list in yaml.v2 style: its items follow the key at column 0
+    items = re.compile(r"(?:- .*\n(?:  .*\n)*)*").match(text, key.end())
+    rules = list(re.finditer(r"(?m)^- .*\n(?:  .*\n)*", items.group(0)))
+    rule = rng.choice(rules)
+    shown = " ".join(rule.group(0).split())
     if rng.random() < 0.2:
-        new_item = ""
-        what = f"remove artImages rule {item.group(0).strip()!r}"
+        new = ""
+        what = f"remove artImages rule {shown!r}"
     else:
-        fields = list(re.finditer(r"(?m)^(- |  )(name|tag): (.*)$", item.group(0)))
+        fields = list(re.finditer(r"(?m)^(- |  )(name|tag): (.*)$", rule.group(0)))
         field = rng.choice(fields)
         regex = _narrowed(field.group(3), rng)
-        new_item = (
-            item.group(0)[: field.start()]
+        new = (
+            rule.group(0)[: field.start()]
             + f"{field.group(1)}{field.group(2)}: {regex}"
-            + item.group(0)[field.end() :]
+            + rule.group(0)[field.end() :]
         )
-        what = f"artImages rule {item.group(0).strip()!r}: {field.group(2)} {field.group(3)} -> {regex}"
-    items = items[: item.start()] + new_item + items[item.end() :]
-    assert block == "artImages:\n"
-    _write(path, text[:start] + items + text[end:])
+        what = f"artImages rule {shown!r}: {field.group(2)} {field.group(3)} -> {regex}"
+    start = items.start() + rule.start()
+    _write(path, text[:start] + new + text[items.start() + rule.end() :])
     return what
-
-
-def _consecutive(matches: list[re.Match]) -> list[re.Match]:
-    out = []
-    at = matches[0].start() if matches else 0
-    for m in matches:
-        if m.start() != at:
-            break
-        out.append(m)
-        at = m.end()
-    return out
 
 
 def _refs(root: Path) -> list[Path]:
@@ -496,6 +475,237 @@ def blank_top(root: Path, rng: random.Random) -> str:
     return f"insert {head!r} at the top of {old}"
 
 
+def _promotion_configs(root: Path) -> list[Path]:
+    return [p for p in _configs(root) if _block(_read(p), "promotion")]
+
+
+def edit_promotion(root: Path, rng: random.Random) -> str:
+    """Another target, excluded images, tag mode, enabling a disabled one."""
+    paths = _promotion_configs(root)
+    path = rng.choice(paths)
+    text = _read(path)
+    m = _block(text, "promotion")
+    block = m.group(0)
+    streams = sorted(
+        {
+            (sm.group(2), sm.group(1))
+            for p in paths
+            for sm in re.finditer(r"(?m)^    name: (.*)\n    namespace: (.*)$", _read(p))
+        }
+    )
+    roll = rng.random()
+    if roll < 0.25 and "disabled: true" in block:
+        block = re.sub(r"(?m)^  - disabled: true\n    ", "  - ", block)
+        block = re.sub(r"(?m)^    disabled: true\n", "", block)
+        block = re.sub(r"(?m)^  disabled: true\n", "", block)
+        what = "enable the disabled promotion"
+    elif roll < 0.5 and (names := list(re.finditer(r"(?m)^    name: (.*)\n    namespace: (.*)$", block))):
+        target = rng.choice(names)
+        namespace, name = rng.choice(streams)
+        block = block[: target.start()] + f"    name: {name}\n    namespace: {namespace}" + block[target.end() :]
+        what = f"promote to {namespace}/{name} instead of {target.group(2)}/{target.group(1)}"
+    elif roll < 0.7:
+        images = _block(text, "images")
+        built = re.findall(r"(?m)^(?:    |  - )to: (\S+)$", images.group(0)) if images else []
+        items = [i.start() for i in re.finditer(r"(?m)^  - ", block)]
+        if not built or not items or "\n  to:\n" not in block:
+            return add_supplemental(root, rng)
+        image = rng.choice(built)
+        at = rng.choice(items)
+        block = block[:at] + f"  - excluded_images:\n    - {image}\n    " + block[at + 4 :]
+        what = f"exclude {image} from a promotion"
+        if block.count("excluded_images:") > 1 and "excluded_images:\n    - " in block:
+            # two excluded_images keys in one item would be a duplicate key: keep it simple
+            block = m.group(0)
+            block = re.sub(r"(?m)^    excluded_images:\n(?:    - .*\n)*", "", block)
+            block = re.sub(r"(?m)^  - excluded_images:\n(?:    - .*\n)*    ", "  - ", block)
+            what = "drop the excluded_images of a promotion"
+    elif roll < 0.85:
+        block = "promotion:\n  to:\n  - namespace: ci\n    tag: " + rng.choice(["latest", "ci", "5.0"]) + "\n"
+        what = "promote in tag mode into ci"
+    else:
+        images = _block(text, "images")
+        built = list(re.finditer(r"(?m)^(    |  - )to: (\S+)$", images.group(0))) if images else []
+        if not built:
+            return delete_promotion(root, rng)
+        one = rng.choice(built)
+        new_name = rng.choice(["renamed-image", one.group(2) + "-x", "tests"])
+        body = images.group(0)
+        body = body[: one.start()] + f"{one.group(1)}to: {new_name}" + body[one.end() :]
+        _write(path, text[: images.start()] + body + text[images.end() :])
+        return f"rename the built image {one.group(2)} -> {new_name} in {_rel(root, path)}"
+    _write(path, text[: m.start()] + block + text[m.end() :])
+    return f"{what} in {_rel(root, path)}"
+
+
+def add_supplemental(root: Path, rng: random.Random) -> str:
+    path = root / MIRROR_CONFIG
+    text = _read(path)
+    m = _block(text, "supplementalCIImages")
+    roll = rng.random()
+    if roll < 0.4 and (promoted := _promoted_tags(root)):
+        namespace, name, tag = rng.choice(promoted)
+        what = "a promoted tag"
+    elif roll < 0.7:
+        namespace, name, tag = rng.choice(_consumed_tags(root))
+        what = "a consumed tag"
+    elif roll < 0.85:
+        namespace, name, tag = "ci", "prow-config-hco", "lastest"  # the unproduced-tag fault
+        what = "the unproduced tag"
+    else:
+        namespace, name, tag = "ci", "a" * 60, "b" * 60
+        what = "a too long tag"
+    key = f"{namespace}/{name}:{tag}"
+    entry = f"  {key}:\n    image: quay.io/example/{name}:{tag}\n"
+    entries = [e.start() for e in re.finditer(r"(?m)^  \S", m.group(0))]
+    at = m.start() + rng.choice(entries)
+    _write(path, text[:at] + entry + text[at:])
+    return f"add supplementalCIImages {key} ({what})"
+
+
+def widen_art(root: Path, rng: random.Random) -> str:
+    path = root / MIRROR_CONFIG
+    text = _read(path)
+    key = re.search(r"(?m)^artImages:\n", text)
+    rule = rng.choice(
+        [
+            "- namespace: ocp\n  name: .*\n",
+            "- namespace: ci\n  name: ^prow-.*\n",
+            "- namespace: ocp\n  name: ^\\d+\\.\\d+$\n  tag: ^etcd$\n",
+            "- namespace: stolostron\n  name: .*\n  tag: .*\n",
+            "- namespace: openshift\n  name: ^release$\n",  # the same as another rule
+        ]
+    )
+    _write(path, text[: key.end()] + rule + text[key.end() :])
+    return f"add artImages rule {' '.join(rule.split())!r}"
+
+
+def edit_registry(root: Path, rng: random.Random) -> str:
+    registry = root / "ci-operator/step-registry"
+    chains = sorted(registry.rglob("*-chain.yaml"))
+    roll = rng.random()
+    if roll < 0.3:
+        path = rng.choice(chains)
+        text = _read(path)
+        steps = list(re.finditer(r"(?m)^  - (ref|chain): (\S+)$", text))
+        step = rng.choice(steps)
+        new = rng.choice([step.group(2) + "-typo", step.group(2)[:-1]])
+        _write(path, text[: step.start()] + f"  - {step.group(1)}: {new}" + text[step.end() :])
+        return f"{step.group(1)} {step.group(2)} -> {new} in {_rel(root, path)}"
+    if roll < 0.5:
+        # a cycle: a chain that (through a chain it uses, or directly) includes itself
+        path = rng.choice(chains)
+        text = _read(path)
+        own = re.search(r"(?m)^  as: (\S+)$", text).group(1)
+        inner = re.findall(r"(?m)^  - chain: (\S+)$", text)
+        if inner and rng.random() < 0.6:
+            target = next(c for c in chains if c.name == f"{inner[0]}-chain.yaml")
+            body = _read(target)
+            body = body.replace("  steps:\n", f"  steps:\n  - chain: {own}\n", 1)
+            _write(target, body)
+            return f"chain {inner[0]} includes {own} (a cycle through {_rel(root, path)})"
+        _write(path, text.replace("  steps:\n", f"  steps:\n  - chain: {own}\n", 1))
+        return f"chain {own} includes itself in {_rel(root, path)}"
+    if roll < 0.75:
+        refs = _refs(root)
+        path = rng.choice(refs)
+        text = _read(path)
+        m = re.search(r"(?m)^  as: (\S+)$", text)
+        new = m.group(1) + rng.choice(["-renamed", "x"])
+        _write(path, text[: m.start()] + f"  as: {new}" + text[m.end() :])
+        return f"ref as: {m.group(1)} -> {new} in {_rel(root, path)}"
+    # a test of a config switches workflow, or names a missing one
+    configs = [p for p in _configs(root) if re.search(r"(?m)^    workflow: ", _read(p))]
+    path = rng.choice(configs)
+    text = _read(path)
+    uses = list(re.finditer(r"(?m)^    workflow: (\S+)$", text))
+    use = rng.choice(uses)
+    workflows = sorted(p.name[: -len("-workflow.yaml")] for p in registry.rglob("*-workflow.yaml"))
+    new = rng.choice([*workflows, "no-such-workflow", use.group(1) + "s"])
+    _write(path, text[: use.start()] + f"    workflow: {new}" + text[use.end() :])
+    return f"workflow {use.group(1)} -> {new} in {_rel(root, path)}"
+
+
+def break_or_fix(root: Path, rng: random.Random) -> str:
+    """Make a producing config unparsable (its facts vanish), or repair a faulted file (its
+    bytes in the tree generated without faults, next to this one)."""
+    clean = root.parent / "clean"
+    roll = rng.random()
+    if roll < 0.5 and clean.is_dir():
+        faults = json.loads(_read(root / ".faults.json"))
+        fault = rng.choice([f for f in faults if (clean / f["path"]).exists()])
+        (root / fault["path"]).write_bytes((clean / fault["path"]).read_bytes())
+        return f"repair the {fault['rule']} fault in {fault['path']}"
+    path = rng.choice(_promotion_configs(root))
+    text = _read(path)
+    kind = rng.choice(["tab", "duplicate", "latin1", "empty"])
+    if kind == "tab":
+        text = text.replace("\npromotion:\n  ", "\npromotion:\n\t", 1)
+    elif kind == "duplicate":
+        m = _block(text, "promotion")
+        text = text[: m.end()] + m.group(0) + text[m.end() :]
+    elif kind == "latin1":
+        text = "# caf\udce9\n" + text  # a Latin-1 é
+    else:
+        text = "# nothing here\n"
+    _write(path, text)
+    return f"break ({kind}) {_rel(root, path)}"
+
+
+def edit_clusters(root: Path, rng: random.Random) -> str:
+    clusters = root / "clusters/build-clusters"
+    roll = rng.random()
+    if roll < 0.25:
+        name = f"build{rng.randrange(60, 99)}"
+        (clusters / name).mkdir()
+        source = clusters / "build01/namespace.yaml"
+        _write(clusters / name / "namespace.yaml", _read(source))
+        if rng.random() < 0.5:
+            _write(clusters / name / "qci-image_mirror.yaml", _read(clusters / "build01/qci-image_mirror.yaml"))
+            return f"add cluster {name} with a namespace and build01's mirror sets"
+        return f"add cluster {name} with only a namespace"
+    manifests = sorted(p for p in clusters.rglob("*.yaml"))
+    if roll < 0.55:
+        path = rng.choice(manifests)
+        path.unlink()
+        return f"delete {_rel(root, path)}"
+    if roll < 0.8:
+        source, target = rng.sample(_mirror_files(root), 2)
+        _write(target, _read(source))
+        return f"copy {_rel(root, source)} over {_rel(root, target)}"
+    path = rng.choice(_mirror_files(root))
+    text = _read(path)
+    docs = text.split("---\n")
+    if len(docs) > 1:
+        drop = rng.randrange(1, len(docs))
+        del docs[drop]
+        _write(path, "---\n".join(docs))
+        return f"drop document {drop} of {_rel(root, path)}"
+    path.unlink()
+    return f"delete {_rel(root, path)}"
+
+
+def edit_mapping(root: Path, rng: random.Random) -> str:
+    mappings = sorted((root / "core-services/image-mirroring").rglob("mapping_*"))
+    path = rng.choice(mappings)
+    lines = _read(path).splitlines(keepends=True)
+    roll = rng.random()
+    if roll < 0.4 and lines:
+        drop = rng.randrange(len(lines))
+        what = f"drop mapping line {lines[drop].split()[0] if lines[drop].split() else ''}"
+        del lines[drop]
+    elif roll < 0.7:
+        namespace, name, tag = rng.choice(_consumed_tags(root))
+        lines.append(f"quay-proxy.ci.openshift.org/openshift/ci:{namespace}_{name}_{tag} quay.io/x/y:z\n")
+        what = f"mirror out {namespace}/{name}:{tag}"
+    else:
+        namespace, name, tag = rng.choice([("ocp", "4.22", "etcd"), ("ci", "prow-config-hco", "lastest"), ("ocp", "4.13", "cli")])
+        lines.append(f"quay.io/x/{name}:{tag} registry.ci.openshift.org/{namespace}/{name}:{tag}\n")
+        what = f"mirror into app.ci {namespace}/{name}:{tag}"
+    _write(path, "".join(lines))
+    return f"{what} in {_rel(root, path)}"
+
+
 EDITS: dict[str, Callable[[Path, random.Random], str]] = {
     "delete-promotion": delete_promotion,
     "disable-promotion": disable_promotion,
@@ -509,6 +719,13 @@ EDITS: dict[str, Callable[[Path, random.Random], str]] = {
     "edit-mirrors": edit_mirrors,
     "rename": rename_file,
     "blank-top": blank_top,
+    "edit-promotion": edit_promotion,
+    "add-supplemental": add_supplemental,
+    "widen-art": widen_art,
+    "edit-registry": edit_registry,
+    "break-or-fix": break_or_fix,
+    "edit-clusters": edit_clusters,
+    "edit-mapping": edit_mapping,
 }
 
 

@@ -11,7 +11,8 @@ change-aware run only evaluates the changed files and the files the changed fact
 - a registry element or test whose steps changed: the files using the element (unresolved
   names, cycles) and every element reached from it at either end (the places whose consumers
   change);
-- a mirror entry: every cluster manifest (mirror sets merge per cluster).
+- a mirror entry, or a cluster manifest added or removed: every cluster manifest (mirror sets
+  merge per cluster, and the manifests' folders say which clusters there are).
 
 Consumers need nothing more: a consumer's findings sit at its own place, in the changed file.
 Locations are left out of the comparison, so a fact that only moved is not a change.
@@ -38,6 +39,7 @@ from cilint.cache.index import (
 )
 from cilint.facts.model import FileFacts, Producer, TagPattern
 from cilint.facts.result import FileResult
+from cilint.inputs.kinds import Kind
 from cilint.location import Location
 from cilint.tags import parse_ist
 
@@ -124,4 +126,8 @@ def touches(base: FileResult | None, now: FileResult | None) -> list[Touch]:
         found.append(Touch(element.location, at_base, users, uses=uses))
     for entry, at_base in _differing(before.mirrors, after.mirrors):
         found.append(Touch(entry.location, at_base, frozenset({MIRRORS})))
+    either = now if now is not None else base
+    if (base is None or now is None) and either and either.kind is Kind.CLUSTER_MANIFEST:
+        # Which clusters exist follows the manifests' folders (`config.mirror_policy.clusters`).
+        found.append(Touch(Location(either.path, 1, 1), now is None, frozenset({MIRRORS})))
     return found
