@@ -447,15 +447,63 @@ def rename_file(root: Path, rng: random.Random) -> str:
     old = rng.choice(paths)
     source = root / old
     roll = rng.random()
-    if old.startswith("ci-operator/config/") and roll < 0.5:
+    if old.startswith("ci-operator/config/") and roll < 0.35:
         # same folder, another branch: the metadata no longer matches, findings move
         target = source.with_name(source.name.replace(".yaml", "-renamed.yaml"))
-    elif old.startswith("ci-operator/step-registry/") and roll < 0.5:
+    elif old.startswith("ci-operator/step-registry/") and roll < 0.35:
         target = source.parent.parent / source.name  # one folder up
+    elif roll < 0.5:
+        target = source.with_name(source.name + ".bak")  # no longer an input
+    elif roll < 0.65:
+        # into the folder of another kind of input
+        folder = rng.choice(
+            [
+                "ci-operator/config/openshift/installer",
+                "ci-operator/step-registry/ipi/conf",
+                "clusters/build-clusters/build05",
+                "core-services/image-mirroring/openshift",
+                "ci-operator/config/openshift",
+            ]
+        )
+        target = root / folder / source.name
+        if target.exists():
+            target = target.with_name("moved-" + source.name)
     else:
         target = source.with_name("x" + source.name)
+    target.parent.mkdir(parents=True, exist_ok=True)
     source.rename(target)
     return f"rename {old} to {_rel(root, target)}"
+
+
+def exotic(root: Path, rng: random.Random) -> str:
+    """Symlinks, swapped contents, an empty file, CRLF line ends, a byte order mark."""
+    paths = _inputs(root)
+    roll = rng.random()
+    old = rng.choice(paths)
+    path = root / old
+    if roll < 0.2:
+        other = rng.choice([p for p in paths if p != old and p.endswith(".yaml")])
+        path.unlink()
+        path.symlink_to(Path(__import__("os").path.relpath(root / other, path.parent)))
+        return f"replace {old} by a symlink to {other}"
+    if roll < 0.4:
+        same_kind = [p for p in paths if p.split("/")[0] == old.split("/")[0] and p != old]
+        other = root / rng.choice(same_kind)
+        a, b = path.read_bytes(), other.read_bytes()
+        path.write_bytes(b)
+        other.write_bytes(a)
+        return f"swap the bytes of {old} and {_rel(root, other)}"
+    if roll < 0.55:
+        path.write_bytes(b"")
+        return f"empty {old}"
+    if roll < 0.75:
+        path.write_bytes(path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
+        return f"CRLF line ends in {old}"
+    if roll < 0.9:
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+        return f"a byte order mark at the top of {old}"
+    path.chmod(0o755)
+    return f"make {old} executable"
 
 
 def blank_top(root: Path, rng: random.Random) -> str:
@@ -726,11 +774,12 @@ EDITS: dict[str, Callable[[Path, random.Random], str]] = {
     "break-or-fix": break_or_fix,
     "edit-clusters": edit_clusters,
     "edit-mapping": edit_mapping,
+    "exotic": exotic,
 }
 
 
 def several(root: Path, rng: random.Random) -> str:
-    kinds = rng.sample(sorted(EDITS), rng.randint(2, 4))
+    kinds = rng.sample(sorted(EDITS), rng.randint(2, 6))
     return "; ".join(EDITS[kind](root, rng) for kind in kinds)
 
 

@@ -87,6 +87,15 @@ class Gatherer:
         self.loaded.update(new)
         return list(new.values())
 
+    def adopt(self, other: Gatherer, leave: set[str]) -> None:
+        """Take what `other` loaded and followed (over a tree that differs from this one only
+        in the files of `leave`) as loaded and followed here."""
+        for path, result in other.loaded.items():
+            if path not in leave and path in self.files and path not in self.loaded:
+                self.loaded[path] = result
+                if path in other._down_done:
+                    self._down_done.add(path)
+
     def mentioning(self, names: Iterable[str]) -> set[str]:
         """The inputs whose current result mentions one of `names`."""
         ask = set(names) - self._asked

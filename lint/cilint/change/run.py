@@ -37,11 +37,11 @@ from cilint.pipeline.run import (
     build_tree,
     file_keys,
     gatherer_for,
-    is_selected,
     job_for,
     locate_findings,
     run_check,
     salt,
+    selector,
     session,
     settled,
     tree_reads,
@@ -209,7 +209,11 @@ def _partial(
     base_selected = {p for p in reached | changed if p in base_gather.files}
     reads = tree_reads(settings)
     closure.for_files(now_gather, sorted(now_selected), reads)
-    closure.for_files(base_gather, sorted(base_selected), reads)
+    # The base needs what the now side gathered, but through the changed files' base versions:
+    # take the rest as gathered, and follow from those versions (and what is not loaded yet).
+    base_gather.adopt(now_gather, changed)
+    follow = set(change.base_items) | (base_selected - set(base_gather.loaded))
+    closure.for_files(base_gather, sorted(follow), reads)
     positions = Positions(settings.root)
     now_tree = settled(
         now_gather,
@@ -370,9 +374,7 @@ def hook_check(
     """The pre-commit hook: every finding in the given files, and the findings the change
     introduces elsewhere whose cause is in the given files."""
 
-    def given(path: str) -> bool:
-        return is_selected(path, selection)
-
+    given = selector(selection)
     run = compare_change(settings, base, options, given)
     present = set(run.change.now_paths)
     anchor = run.change.now_paths[0] if run.change.now_paths else None

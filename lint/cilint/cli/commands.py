@@ -140,7 +140,7 @@ def impact(args: argparse.Namespace) -> Done:
     from cilint.change.impact import impact as blast_radius
     from cilint.change.impact import render_text
     from cilint.inputs.git import GitError, head_base, merge_base, repository_prefix
-    from cilint.pipeline.run import is_selected, relative_selection
+    from cilint.pipeline.run import relative_selection, selector
 
     settings = _settings(args)
     root = settings.root
@@ -154,7 +154,7 @@ def impact(args: argparse.Namespace) -> Done:
             raise GitError(f"cilint impact compares with git, and {root} is not in a repository")
         base = head_base(root, prefix)
     selection = relative_selection(root, args.paths) if args.paths else None
-    only = None if selection is None else (lambda path: is_selected(path, selection))
+    only = None if selection is None else selector(selection)
     report = blast_radius(settings, base, _run_options(args), only)
     if args.format == "json":
         sys.stdout.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")

@@ -79,6 +79,8 @@ class TagGraph:
         self._stream_tags: dict[str, list[str]] = defaultdict(list)  # stream → its tag nodes
         self._coverage: dict[str, Coverage] = {}  # the graph does not change once built
         self._produced: set[str] | None = None
+        self._produced_by_namespace: dict[str, list[tuple[str, str, str]]] | None = None
+        self._nearest: dict[tuple[str, int], list[str]] = {}
         self._places: dict[tuple[Location, str | None, str | None], list[Consumer]] | None = None
         usages: list[TestUsage]
         elements: list[RegistryElement]
@@ -238,19 +240,32 @@ class TagGraph:
     def nearest(self, ist: str, limit: int = 3) -> list[str]:
         """Produced tags close to `ist`: other tags of the same stream first (by tag), then
         tags of the same namespace (by `name:tag`)."""
+        key = (ist, limit)
+        found = self._nearest.get(key)
+        if found is None:  # asked for every place that pulls the tag
+            found = self._nearest[key] = self._closest(ist, limit)
+        return list(found)
+
+    def _closest(self, ist: str, limit: int) -> list[str]:
         wanted = parse_ist(ist)
         if wanted is None:
             return []
+        if self._produced_by_namespace is None:
+            by_namespace: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+            for produced in sorted(self._produced_tags()):
+                tag = parse_ist(produced)
+                if tag is not None:
+                    by_namespace[tag.namespace].append((produced, tag.name, str(tag.tag)))
+            self._produced_by_namespace = by_namespace
         same_stream: dict[str, str] = {}
         same_namespace: dict[str, str] = {}
-        for produced in self._produced_tags():
-            tag = parse_ist(produced)
-            if tag is None or produced == ist or tag.namespace != wanted.namespace:
+        for produced, name, tag_name in self._produced_by_namespace.get(wanted.namespace, ()):
+            if produced == ist:
                 continue
-            if tag.name == wanted.name:
-                same_stream[tag.tag] = produced
+            if name == wanted.name:
+                same_stream[tag_name] = produced
             else:
-                same_namespace[f"{tag.name}:{tag.tag}"] = produced
+                same_namespace[f"{name}:{tag_name}"] = produced
         close = [
             same_stream[t]
             for t in difflib.get_close_matches(wanted.tag, sorted(same_stream), n=limit, cutoff=0.6)

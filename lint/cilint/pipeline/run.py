@@ -36,12 +36,14 @@ from cilint.rules.spec import TreeRule
 T = TypeVar("T")
 
 
-def is_selected(path: str, selection: list[str] | None) -> bool:
-    if selection is None:
-        return True
-    return any(
-        path == s or path.startswith(s.rstrip("/") + "/") or s in ("", ".") for s in selection
-    )
+def selector(selection: list[str]) -> Callable[[str], bool]:
+    """Whether a root-relative path is one of `selection`'s files or under one of its folders
+    (one set lookup and one `startswith` per path: it runs for every input)."""
+    if any(s in ("", ".") for s in selection):
+        return lambda path: True
+    exact = frozenset(selection)
+    folders = tuple(s.rstrip("/") + "/" for s in selection)
+    return lambda path: path in exact or path.startswith(folders)
 
 
 @dataclass(frozen=True)
@@ -105,10 +107,11 @@ def run_check(
     with session(settings, options) as (inventory, cache, workers):
         run = _findings(settings, selection, inventory, cache, workers)
         inventory.skipped = list(run.skipped)
+        chosen = (lambda path: True) if selection is None else selector(selection)
         findings = locate_findings(
-            [f for f in run.findings if is_selected(f.path, selection)], settings.root, workers
+            [f for f in run.findings if chosen(f.path)], settings.root, workers
         )
-        reported = sum(1 for path in run.checked if is_selected(path, selection))
+        reported = sum(1 for path in run.checked if chosen(path))
         levels = rule_levels(settings)
         findings = [
             replace(f, severity=level) if (level := levels.get(f.rule)) else f for f in findings
@@ -149,7 +152,8 @@ def _findings(
     run = run_key(salt(settings), keys.keys.items()) if complete else ""
     if cache and complete and (stored := _stored_run(cache, run)):
         return stored  # nothing changed: no result is loaded
-    selected = [f.path for f in inventory.files if is_selected(f.path, selection)]
+    chosen = None if selection is None else selector(selection)
+    selected = [f.path for f in inventory.files if chosen is None or chosen(f.path)]
     partial = (
         cache is not None
         and selection is not None
@@ -166,7 +170,6 @@ def _findings(
         if tree is not None:
             return _Run(tree.findings, tree.checked, tree.skipped, tree)
         results = analyse_inputs(settings, inventory, workers, cache, keys)  # the cache failed
-    chosen = None if selection is None else lambda p: is_selected(p, selection)
     tree = build_tree(settings, inventory, results, selected=chosen)
     if cache is None or selection is not None:  # a partial run locates only its own findings
         return _Run(tree.findings, tree.checked, tree.skipped, tree)
