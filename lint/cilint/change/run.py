@@ -397,7 +397,7 @@ def changed_since_check(
     run = compare_change(settings, base, options)
     new = [replace(run.now[i], introduced=True, cause=run.causes.get(i)) for i in sorted(run.new)]
     if not everything:
-        return _result(settings, run, new, len(run.change.now_paths))
+        return _result(settings, run, new, len(run.inventory.files))  # the whole tree
     whole = run_check(settings, None, options)
     waiting: dict[tuple[str, str, str, str], list[Finding]] = {}
     for finding in new:

@@ -103,7 +103,9 @@ def check(args: argparse.Namespace) -> Done:
             raise CilintError(f"--output {args.output}: cannot write: {err.strerror}") from None
     else:
         sys.stdout.write(report)
-    failing = any(f.severity >= fail_level for f in result.findings)
+    # --changed-since fails only for what the branch introduced (--all shows the rest too).
+    counted = [f for f in result.findings if f.introduced or args.changed_since is None]
+    failing = any(f.severity >= fail_level for f in counted)
     return Done(EXIT_FINDINGS if failing else EXIT_OK, result)
 
 

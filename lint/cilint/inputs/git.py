@@ -126,6 +126,13 @@ def merge_base(root: Path, rev: str) -> Base:
     if prefix is None:
         raise GitError(f"--changed-since needs a git repository, and {root} is not in one")
     theirs = _commit(root, rev)
+    shallow = _text(_git(root, "rev-parse", "--is-shallow-repository")) == "true"
+    if theirs is None and shallow:
+        raise GitError(
+            f"--changed-since {rev}: this shallow clone does not hold {rev}; fetch enough "
+            "history, e.g. `git fetch --unshallow` or "
+            f"`git fetch --deepen=200 origin {rev}`"
+        )
     if theirs is None:
         raise GitError(
             f"--changed-since {rev}: git knows no such revision (fetch it first, e.g. "
@@ -138,7 +145,6 @@ def merge_base(root: Path, rev: str) -> Base:
     if out.returncode == 0 and _text(out):
         found = _text(out).split()[0]
         return Base(root, prefix, found, f"the merge base of {rev} and HEAD ({found[:12]})")
-    shallow = _text(_git(root, "rev-parse", "--is-shallow-repository")) == "true"
     if shallow:
         raise GitError(
             f"--changed-since {rev}: this is a shallow clone without the merge base of {rev} "

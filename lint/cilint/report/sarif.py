@@ -53,7 +53,9 @@ def render(result: CheckResult, options: ReportOptions) -> str:
         if finding.introduced is not None:  # a change-aware run: new, or there at the base
             record["baselineState"] = "new" if finding.introduced else "unchanged"
         if finding.cause is not None:
-            cause = {"path": finding.cause.path, "line": finding.cause.line}
+            cause: dict[str, object] = {"path": finding.cause.path, "line": finding.cause.line}
+            if finding.cause.at_base:
+                cause["at_base"] = True
             record["properties"] = {"cause": cause}
             record["relatedLocations"] = [
                 {
