@@ -177,13 +177,18 @@ class Gatherer:
         kinds = demand.registry_kinds - demand.loaded_kinds
         demand.loaded_namespaces |= namespaces
         demand.loaded_kinds |= kinds
+        self.names_for(namespaces, kinds)
+        return bool(namespaces or kinds)
+
+    def names_for(self, namespaces: Iterable[str], kinds: Iterable[str]) -> None:
+        """Every producer of the namespaces and every element of the registry kinds (what
+        "did you mean" chooses from)."""
         for namespace in sorted(namespaces):
             self.load(self.with_prefix(produced(namespace + "/")))
         for kind in sorted(kinds):
             self.load(self.with_prefix(defined(kind, "")))
         if kinds:
             self.down()
-        return bool(namespaces or kinds)
 
 
 # The gathering steps, in the order they run (`down` last: it follows every loaded result).
@@ -249,6 +254,38 @@ def for_files(gatherer: Gatherer, paths: list[str], reads: Iterable[Read]) -> No
     gatherer.load(paths)
     interest = [gatherer.loaded[p] for p in paths if p in gatherer.loaded]  # loaded before too
     _follow(gatherer, interest, steps_for(reads), tag=False)
+
+
+def for_consumers(
+    gatherer: Gatherer,
+    paths: list[str],
+    tags: Iterable[str],
+    streams: Iterable[str],
+    reads: Iterable[Read],
+) -> None:
+    """What the findings about `tags` (and whole `streams`) located in `paths`, their
+    consumers, need: every producer of those tags and streams, and the tests that reach the
+    registry steps among them. Findings in `paths` about anything else are left unreliable
+    (a change-aware run loads the same files at both ends, so those cancel out)."""
+    steps = steps_for(reads)
+    gatherer.load(paths)
+    interest = [gatherer.loaded[p] for p in paths if p in gatherer.loaded]
+    if PRODUCERS in steps:
+        names: set[str] = set()
+        for ist in tags:
+            names.add(produced(ist))
+            tag = parse_ist(ist)
+            if tag is not None:
+                names.add(PATTERNS + tag.namespace)
+        found = gatherer.mentioning(names)
+        for stream in sorted(streams):
+            found |= gatherer.with_prefix(produced(stream + ":"))
+            found |= gatherer.mentioning([PATTERNS + stream.split("/", 1)[0]])
+        gatherer.load(found)
+    if USERS in steps:
+        gatherer.up(interest)
+    if MIRROR_CONFIG in steps:
+        gatherer.of_kinds(Kind.CI_IMAGES_MIRROR)
 
 
 def for_tag(

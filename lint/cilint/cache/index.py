@@ -5,6 +5,7 @@ few files or one tag (`cilint check PATH`, `cilint explain`) finds the files tha
 answer without loading every result (`cilint.cache.closure`):
 
     p:<ns/name:tag>   produces the tag, in any state
+    a:<ns/name:tag>   produces it actively (writes it to QCI)
     c:<ns/name:tag>   consumes the tag (itself, or in a literal step of a test or registry step)
     s:<ns/name>       consumes the whole stream
     d:<kind>:<name>   defines a step-registry element (ref, chain, workflow, observer)
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from cilint.facts.model import Consumer, FileFacts, StepItem, StepPhases
+from cilint.facts.model import ACTIVE, Consumer, FileFacts, StepItem, StepPhases
 
 PATTERNS = "*patterns:"
 SKIPPED = "*skipped"
@@ -26,6 +27,10 @@ USED = "u:"
 
 def produced(ist: str) -> str:
     return f"p:{ist}"
+
+
+def active(ist: str) -> str:
+    return f"a:{ist}"
 
 
 def consumed(ist: str) -> str:
@@ -56,6 +61,8 @@ def mentions(facts: FileFacts, skipped: bool = False) -> frozenset[str]:
             names.add(PATTERNS + producer.pattern.namespace)
         elif producer.tag:
             names.add(produced(producer.tag))
+            if producer.state == ACTIVE:
+                names.add(active(producer.tag))
     _consumers(names, facts.consumers)
     for test in facts.tests:
         if test.workflow:

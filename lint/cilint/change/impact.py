@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cilint.change.reach import MIRRORS
-from cilint.change.run import Ends, evaluate
+from cilint.change.run import Change, Ends, evaluate
 from cilint.config.mirror_policy import MERGED_KINDS
 from cilint.config.settings import Settings
 from cilint.facts.model import PRODUCER_VERBS, MirrorEntry, Producer
@@ -134,14 +134,17 @@ def impact(
     only: Callable[[str], bool] | None = None,
 ) -> dict[str, Any]:
     """The report as plain data (the JSON form)."""
-    change, ends, _inventory = evaluate(settings, base, options, only=only)
-    return {
-        "base": change.base.commit,
-        "base_described": change.base.described,
-        "changed_files": sorted(change.paths),
-        "tags": _tags(ends),
-        "mirrors": _mirrors(ends),
-    }
+
+    def report(change: Change, ends: Ends, _inventory: object) -> dict[str, Any]:
+        return {
+            "base": change.base.commit,
+            "base_described": change.base.described,
+            "changed_files": sorted(change.paths),
+            "tags": _tags(ends),
+            "mirrors": _mirrors(ends),
+        }
+
+    return evaluate(settings, base, report, options, only=only)
 
 
 def render_text(report: dict[str, Any]) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from itertools import chain
+from typing import TypeVar
 
 from cilint.cache import closure
 from cilint.cache.index import mentions
@@ -47,8 +48,11 @@ from cilint.pipeline.run import (
     tree_reads,
 )
 from cilint.pipeline.workers import Workers
+from cilint.rules.reads import Demand
 from cilint.rules.registry import rule_levels
 from cilint.tags import parse_ist
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -75,6 +79,9 @@ class Ends:
     scope: Callable[[str], bool]  # the files whose findings were compared
     base_scope: Callable[[str], bool]
     touches: list[Touch]
+    # The findings in some files now, worded as a whole run words them, when `now` holds
+    # them without "did you mean" (set by a partial evaluation, used inside its session).
+    reworded: Callable[[set[str]], list[Finding]] | None = None
 
 
 def find_change(
@@ -124,37 +131,77 @@ def _touches(change: Change, now: dict[str, FileResult]) -> list[Touch]:
     return sorted(found, key=Touch.order)
 
 
-def _matching_names(found: dict[str, set[str]], exact: set[str], touched: list[Touch]) -> set[str]:
-    """The paths of `found` that mention an exact name, or a name a changed pattern matches."""
-    patterns = [t.pattern for t in touched if t.pattern is not None]
-    paths = set()
-    for path, names in found.items():
-        if names & exact:
-            paths.add(path)
+@dataclass
+class _Reach:
+    """The unchanged inputs whose findings a change can change: `full` ones (producers of a
+    changed tag, users of a changed registry element, what a changed step reaches, the
+    manifests), whose findings are all compared; and the consumers of changed tags and streams,
+    compared for their findings about those (`closure.for_consumers`)."""
+
+    full: set[str] = field(default_factory=set)
+    consumers: set[str] = field(default_factory=set)
+    tags: set[str] = field(default_factory=set)
+    streams: set[str] = field(default_factory=set)
+
+    def __or__(self, other: _Reach) -> _Reach:
+        return _Reach(
+            self.full | other.full,
+            self.consumers | other.consumers,
+            self.tags | other.tags,
+            self.streams | other.streams,
+        )
+
+
+def _settled_names(gather: closure.Gatherer, names: set[str], changed: set[str]) -> set[str]:
+    """Of the `c:` and `s:` names, those whose tag or stream an unchanged file actively
+    produces: produced at both ends, so the change cannot change their consumers' findings."""
+    tags = {n[2:] for n in names if n.startswith("c:")}
+    streams = {n[2:] for n in names if n.startswith("s:")}
+    found = gather.names_in({f"a:{t}" for t in tags}, sorted(f"a:{s}:" for s in streams))
+    settled: set[str] = set()
+    for path, named in found.items():
+        if path in changed:
             continue
-        for name in names:
-            tag = parse_ist(name[2:]) if name[:2] in ("c:", "p:") else None
-            stream = name[2:] if name.startswith("s:") else None
-            if tag is not None:
-                hit = any(p.matches(tag.namespace, tag.name, tag.tag) for p in patterns)
-            elif stream is not None and "/" in stream:
-                namespace, _, image = stream.partition("/")
-                hit = any(p.matches(namespace, image) for p in patterns)
-            else:
-                hit = False
-            if hit:
-                paths.add(path)
-                break
-    return paths
+        for name in named:
+            ist = name[2:]
+            if ist in tags:
+                settled.add(f"c:{ist}")
+            tag = parse_ist(ist)
+            if tag is not None and tag.stream in streams:
+                settled.add(f"s:{tag.stream}")
+    return settled
 
 
-def _reached(gather: closure.Gatherer, touched: list[Touch]) -> set[str]:
+def _reach(gather: closure.Gatherer, touched: list[Touch], changed: set[str]) -> _Reach:
     """The inputs (at one end) whose findings the changed facts can change."""
+    reach = _Reach()
     exact = set().union(*(t.names for t in touched)) - {MIRRORS} if touched else set()
-    prefixes = sorted(
-        {f"{kind}:{t.pattern.namespace}/" for t in touched if t.pattern for kind in "cps"}
-    )
-    paths = _matching_names(gather.names_in(exact, prefixes), exact, touched)
+    consumed = {n for n in exact if n.startswith(("c:", "s:"))}
+    consumed -= _settled_names(gather, consumed, changed)
+    exact = (exact - {n for n in exact if n.startswith(("c:", "s:"))}) | consumed
+    patterns = [t.pattern for t in touched if t.pattern is not None]
+    prefixes = sorted({f"{kind}:{p.namespace}/" for p in patterns for kind in "cps"})
+    for path, names in gather.names_in(exact, prefixes).items():
+        for name in names:
+            kind, subject = name[:2], name[2:]
+            if name not in exact:  # a name under a changed pattern's namespace
+                tag = parse_ist(subject) if kind != "s:" else None
+                namespace, _, image = subject.partition("/")
+                matched = (
+                    any(p.matches(tag.namespace, tag.name, tag.tag) for p in patterns)
+                    if tag is not None
+                    else kind == "s:" and any(p.matches(namespace, image) for p in patterns)
+                )
+                if not matched:
+                    continue
+            if kind == "c:":
+                reach.consumers.add(path)
+                reach.tags.add(subject)
+            elif kind == "s:":
+                reach.consumers.add(path)
+                reach.streams.add(subject)
+            else:
+                reach.full.add(path)
     # Registry elements reached from a changed step, at any depth.
     asked: set[str] = set()
     frontier = set().union(*(t.uses for t in touched)) if touched else set()
@@ -162,13 +209,14 @@ def _reached(gather: closure.Gatherer, touched: list[Touch]) -> set[str]:
         ask = frontier - asked
         asked |= ask
         found = set(gather.names_in(ask))
-        paths |= found
+        reach.full |= found
         frontier = set()
         for result in gather.load(found):
             frontier |= {"d:" + n[2:] for n in mentions(result.facts) if n.startswith("u:")}
     if any(MIRRORS in t.names for t in touched):
-        paths |= {p for p, item in gather.files.items() if item.kind is Kind.CLUSTER_MANIFEST}
-    return paths
+        manifests = {p for p, item in gather.files.items() if item.kind is Kind.CLUSTER_MANIFEST}
+        reach.full |= manifests
+    return reach
 
 
 def _partial(
@@ -180,7 +228,11 @@ def _partial(
     change: Change,
     given: Callable[[str], bool],
 ) -> Ends | None:
-    """Both ends where the change reaches, from the cache; None when the cache failed."""
+    """Both ends where the change reaches, from the cache; None when the cache failed.
+
+    The unchanged files loaded at the two ends are made the same, so that a finding computed
+    from what is not loaded (about a tag the change does not touch, in a consumer that is
+    compared only for the tags it does touch) is the same at both ends and cancels out."""
     fresh = analyse_inputs(settings, inventory, workers, cache, keys, load_all=False)
     if not cache.usable:
         return None
@@ -203,46 +255,73 @@ def _partial(
     )
     now_gather.load(change.now_paths)
     touched = _touches(change, now_gather.loaded)
-    reached = _reached(now_gather, touched) | _reached(base_gather, touched)
-    now_selected = {p for p in reached | changed if p in now_gather.files}
-    now_selected |= {p for p in now_gather.files if given(p)}
-    base_selected = {p for p in reached | changed if p in base_gather.files}
+    reach = _reach(now_gather, touched, changed) | _reach(base_gather, touched, changed)
+    full = reach.full | changed | {p for p in now_gather.files if given(p)}
+    consumers = reach.consumers - full
     reads = tree_reads(settings)
-    closure.for_files(now_gather, sorted(now_selected), reads)
+    now_full = sorted(p for p in full if p in now_gather.files)
+    closure.for_files(now_gather, now_full, reads)
+    closure.for_consumers(now_gather, sorted(consumers), reach.tags, reach.streams, reads)
     # The base needs what the now side gathered, but through the changed files' base versions:
     # take the rest as gathered, and follow from those versions (and what is not loaded yet).
     base_gather.adopt(now_gather, changed)
-    follow = set(change.base_items) | (base_selected - set(base_gather.loaded))
+    base_full = {p for p in full if p in base_gather.files}
+    follow = set(change.base_items) | (base_full - set(base_gather.loaded))
     closure.for_files(base_gather, sorted(follow), reads)
-    positions = Positions(settings.root)
-    now_tree = settled(
-        now_gather,
-        lambda demand: build_tree(
-            settings,
-            inventory,
-            now_gather.loaded,
-            selected=now_selected.__contains__,
-            demand=demand,
-            positions=positions,
-        ),
-    )
+    base_gather.load(consumers)
+    now_gather.adopt(base_gather, changed)
+    now_selected = set(now_full) | consumers
+    base_selected = base_full | consumers
     base_inventory = Inventory(base_files, list(inventory.skipped))
+    positions = Positions(settings.root)
     base_positions = Positions(settings.root, contents=change.base_contents)
-    base_tree = settled(
-        base_gather,
-        lambda demand: build_tree(
-            settings,
-            base_inventory,
-            base_gather.loaded,
-            selected=base_selected.__contains__,
-            demand=demand,
-            positions=base_positions,
-        ),
+    # Compared without "did you mean" at both ends (a suggestion is no part of an identity):
+    # what it asks for is loaded afterwards, for the words of the findings reported.
+    now_demand = Demand()
+    now_tree = build_tree(
+        settings,
+        inventory,
+        now_gather.loaded,
+        selected=now_selected.__contains__,
+        demand=now_demand,
+        positions=positions,
     )
-    if not cache.usable:
-        return None
-    compared = reached | changed
-    return Ends(now_tree, base_tree, compared.__contains__, compared.__contains__, touched)
+    base_tree = build_tree(
+        settings,
+        base_inventory,
+        base_gather.loaded,
+        selected=base_selected.__contains__,
+        demand=Demand(),
+        positions=base_positions,
+    )
+    compared = full | consumers
+
+    def reworded(paths: set[str]) -> list[Finding]:
+        """The findings in `paths` now, with their suggestions."""
+        if not now_demand.namespaces and not now_demand.registry_kinds:
+            return [f for f in now_tree.findings if f.path in paths]
+        # What the comparison's build asked for is loaded first: one build, not two.
+        asked = Demand()
+        asked.loaded_namespaces = set(now_demand.namespaces)
+        asked.loaded_kinds = set(now_demand.registry_kinds)
+        now_gather.names_for(asked.loaded_namespaces, asked.loaded_kinds)
+        tree = settled(
+            now_gather,
+            lambda demand: build_tree(
+                settings,
+                inventory,
+                now_gather.loaded,
+                selected=paths.__contains__,
+                demand=demand,
+                positions=positions,
+            ),
+            asked,
+        )
+        return [f for f in tree.findings if f.path in paths]
+
+    ends = Ends(now_tree, base_tree, compared.__contains__, compared.__contains__, touched)
+    ends.reworded = reworded
+    return ends if cache.usable else None
 
 
 def _whole(
@@ -290,12 +369,14 @@ class ChangeRun:
 def evaluate(
     settings: Settings,
     base: Base,
+    then: Callable[[Change, Ends, Inventory], T],
     options: RunOptions | None = None,
     given: Callable[[str], bool] | None = None,
     only: Callable[[str], bool] | None = None,
-) -> tuple[Change, Ends, Inventory]:
-    """Both ends of the change where it reaches (`given`: files whose findings are all wanted
-    too; `only`: the changed files to count, see `find_change`)."""
+) -> T:
+    """`then` of both ends of the change where it reaches, inside the run's session (`given`:
+    files whose findings are all wanted too; `only`: the changed files to count, see
+    `find_change`)."""
     options = options or RunOptions()
     wanted = given or (lambda path: False)
     with session(settings, options) as (inventory, cache, workers):
@@ -308,7 +389,7 @@ def evaluate(
         if ends is None:
             ends = _whole(settings, inventory, cache, keys, workers, change)
         inventory.skipped = list(ends.now.skipped)
-        return change, ends, inventory
+        return then(change, ends, inventory)
 
 
 def compare_change(
@@ -321,15 +402,41 @@ def compare_change(
     cause of each new one outside the changed files. `given`: files whose findings are all
     wanted (the hook's files)."""
     wanted = given or (lambda path: False)
-    change, ends, inventory = evaluate(settings, base, options, given)
-    now = [f for f in ends.now.findings if ends.scope(f.path) or wanted(f.path)]
-    now.sort(key=sort_key)
-    compared = [i for i, f in enumerate(now) if ends.scope(f.path)]
-    base_findings = [f for f in ends.base.findings if ends.base_scope(f.path)]
-    new_in_compared, fixed = introduced([now[i] for i in compared], base_findings)
-    new = {compared[i] for i in new_in_compared}
-    causes = _causes(settings, change, ends, now, new)
-    return ChangeRun(change, now, new, fixed, causes, inventory, tree=ends.now)
+
+    def compare(change: Change, ends: Ends, inventory: Inventory) -> ChangeRun:
+        now = [f for f in ends.now.findings if ends.scope(f.path) or wanted(f.path)]
+        now.sort(key=sort_key)
+        compared = [i for i, f in enumerate(now) if ends.scope(f.path)]
+        base_findings = [f for f in ends.base.findings if ends.base_scope(f.path)]
+        new_in_compared, fixed = introduced([now[i] for i in compared], base_findings)
+        new = {compared[i] for i in new_in_compared}
+        if ends.reworded is not None:  # the reported ones, with their suggestions
+            now = _reworded(now, new, wanted, ends.reworded)
+        causes = _causes(settings, change, ends, now, new)
+        return ChangeRun(change, now, new, fixed, causes, inventory, tree=ends.now)
+
+    return evaluate(settings, base, compare, options, given)
+
+
+def _reworded(
+    now: list[Finding],
+    new: set[int],
+    wanted: Callable[[str], bool],
+    reworded: Callable[[set[str]], list[Finding]],
+) -> list[Finding]:
+    """`now` with the findings that can be reported (the new ones, those in `wanted` files)
+    worded as a whole run words them; positions and order unchanged."""
+    paths = {f.path for i, f in enumerate(now) if i in new or wanted(f.path)}
+    if not paths:
+        return now
+    words: dict[tuple[str, str, str, str], list[Finding]] = {}
+    for finding in reworded(paths):
+        words.setdefault(finding.identity(), []).append(finding)
+    result = []
+    for finding in now:
+        found = words.get(finding.identity()) if finding.path in paths else None
+        result.append(found.pop(0) if found else finding)
+    return result
 
 
 def _causes(

@@ -209,10 +209,12 @@ def _partial_tree(
     return tree if cache.usable else None
 
 
-def settled(gatherer: closure.Gatherer, compute: Callable[[Demand], T]) -> T:
+def settled(
+    gatherer: closure.Gatherer, compute: Callable[[Demand], T], demand: Demand | None = None
+) -> T:
     """`compute` on the gathered results, again after loading what its "did you mean" asked
-    for, until it asks for nothing new."""
-    demand = Demand()
+    for, until it asks for nothing new (`demand`: what is loaded already)."""
+    demand = demand or Demand()
     while True:
         answer = compute(demand)
         if not gatherer.demanded(demand):
