@@ -19,6 +19,8 @@ from cilint.cache.index import (
     PATTERNS,
     SKIPPED,
     USED,
+    active,
+    conditional,
     consumed,
     defined,
     definition_of,
@@ -61,6 +63,10 @@ class Gatherer:
         self.loaded: dict[str, FileResult] = {}
         self._asked: set[str] = set()
         self._down_done: set[str] = set()
+        # Whose registry uses `down` follows: the files asked about, the tests and elements
+        # reaching their registry steps, and what those use. Not the files loaded only for
+        # their producers: their tests resolve no place a question is about.
+        self._downward: set[str] = set()
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -95,6 +101,8 @@ class Gatherer:
                 self.loaded[path] = result
                 if path in other._down_done:
                     self._down_done.add(path)
+                if path in other._downward:
+                    self._downward.add(path)
 
     def mentioning(self, names: Iterable[str]) -> set[str]:
         """The inputs whose current result mentions one of `names`."""
@@ -147,13 +155,15 @@ class Gatherer:
                 for result in frontier
                 for element in result.facts.registry
             }
-            users = self.load(self.mentioning(names))
+            found = self.mentioning(names)
+            self._downward |= found
+            users = self.load(found)
             frontier = [r for r in users if r.kind in STEP_REGISTRY_KINDS]
 
     def down(self) -> None:
-        """Every registry element the loaded tests and elements resolve through."""
+        """Every registry element the tests and elements of interest resolve through."""
         while True:
-            todo = [p for p in self.loaded if p not in self._down_done]
+            todo = [p for p in self._downward - self._down_done if p in self.loaded]
             if not todo:
                 return
             names = set()
@@ -163,7 +173,13 @@ class Gatherer:
                 names |= {
                     definition_of(name) for name in mentions(result.facts) if name.startswith(USED)
                 }
-            self.load(self.mentioning(names))
+            found = self.mentioning(names)
+            self._downward |= found
+            self.load(found)
+
+    def downward(self, paths: Iterable[str]) -> None:
+        """Follow the registry uses of these inputs in `down` (the files asked about)."""
+        self._downward.update(paths)
 
     def of_kinds(self, *kinds: Kind) -> None:
         """Every input of these kinds (few files: the cluster manifests, the mirror config)."""
@@ -171,24 +187,33 @@ class Gatherer:
         self.load(p for p, item in self.files.items() if item.kind in wanted)
 
     def demanded(self, demand: Demand) -> bool:
-        """Load what "did you mean" asked for and was not loaded yet: every producer of the
-        namespaces, every element of the registry kinds. Whether anything new was asked."""
+        """Give "did you mean" what it asked for: the produced tags of the namespaces and the
+        names of the registry kinds (from the index, without loading their files), and the
+        producers of the tags it suggested (their messages name one). Whether anything new
+        was asked."""
         namespaces = demand.namespaces - demand.loaded_namespaces
         kinds = demand.registry_kinds - demand.loaded_kinds
+        candidates = demand.candidates - demand.loaded_candidates
         demand.loaded_namespaces |= namespaces
         demand.loaded_kinds |= kinds
-        self.names_for(namespaces, kinds)
-        return bool(namespaces or kinds)
-
-    def names_for(self, namespaces: Iterable[str], kinds: Iterable[str]) -> None:
-        """Every producer of the namespaces and every element of the registry kinds (what
-        "did you mean" chooses from)."""
+        demand.loaded_candidates |= candidates
         for namespace in sorted(namespaces):
-            self.load(self.with_prefix(produced(namespace + "/")))
+            for prefix in (active(namespace + "/"), conditional(namespace + "/")):
+                demand.produced |= {name[2:] for name in self.names_with(prefix)}
         for kind in sorted(kinds):
-            self.load(self.with_prefix(defined(kind, "")))
-        if kinds:
-            self.down()
+            start = len(defined(kind, ""))
+            names = {name[start:] for name in self.names_with(defined(kind, ""))}
+            demand.registry_names.setdefault(kind, set()).update(names)
+        if candidates:
+            wanted = {produced(tag) for tag in candidates}
+            wanted |= {PATTERNS + tag.split("/", 1)[0] for tag in candidates}
+            self.load(self.mentioning(wanted))
+        return bool(namespaces or kinds or candidates)
+
+    def names_with(self, prefix: str) -> set[str]:
+        """The index names starting with `prefix` that the inputs of this tree mention."""
+        found = self.cache.mentioning_prefix(prefix)
+        return {name for key, named in found.items() if key in self.paths for name in named}
 
 
 # The gathering steps, in the order they run (`down` last: it follows every loaded result).
@@ -252,6 +277,7 @@ def _follow(gatherer: Gatherer, interest: list[FileResult], steps: list[str], ta
 def for_files(gatherer: Gatherer, paths: list[str], reads: Iterable[Read]) -> None:
     """Everything that can change a finding located in `paths`, for rules reading `reads`."""
     gatherer.load(paths)
+    gatherer.downward(paths)
     interest = [gatherer.loaded[p] for p in paths if p in gatherer.loaded]  # loaded before too
     _follow(gatherer, interest, steps_for(reads), tag=False)
 
@@ -305,6 +331,8 @@ def for_tag(
         if tag is not None:
             names.add(PATTERNS + tag.namespace)
     listed = importers if shown_importers is None else importers[:shown_importers]
-    interest = gatherer.load(gatherer.mentioning(names) | set(listed))
+    found = gatherer.mentioning(names) | set(listed)
+    gatherer.downward(found)
+    interest = gatherer.load(found)
     _follow(gatherer, interest, steps, tag=True)
     return importers

@@ -6,6 +6,7 @@ answer without loading every result (`cilint.cache.closure`):
 
     p:<ns/name:tag>   produces the tag, in any state
     a:<ns/name:tag>   produces it actively (writes it to QCI)
+    w:<ns/name:tag>   produces it conditionally (with `a:`, what "did you mean" offers)
     c:<ns/name:tag>   consumes the tag (itself, or in a literal step of a test or registry step)
     s:<ns/name>       consumes the whole stream
     d:<kind>:<name>   defines a step-registry element (ref, chain, workflow, observer)
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from cilint.facts.model import ACTIVE, Consumer, FileFacts, StepItem, StepPhases
+from cilint.facts.model import ACTIVE, CONDITIONAL, Consumer, FileFacts, StepItem, StepPhases
 
 PATTERNS = "*patterns:"
 SKIPPED = "*skipped"
@@ -31,6 +32,10 @@ def produced(ist: str) -> str:
 
 def active(ist: str) -> str:
     return f"a:{ist}"
+
+
+def conditional(ist: str) -> str:
+    return f"w:{ist}"
 
 
 def consumed(ist: str) -> str:
@@ -63,6 +68,8 @@ def mentions(facts: FileFacts, skipped: bool = False) -> frozenset[str]:
             names.add(produced(producer.tag))
             if producer.state == ACTIVE:
                 names.add(active(producer.tag))
+            elif producer.state == CONDITIONAL:
+                names.add(conditional(producer.tag))
     _consumers(names, facts.consumers)
     for test in facts.tests:
         if test.workflow:

@@ -81,7 +81,7 @@ class Ends:
     touches: list[Touch]
     # The findings in some files now, worded as a whole run words them, when `now` holds
     # them without "did you mean" (set by a partial evaluation, used inside its session).
-    reworded: Callable[[set[str]], list[Finding]] | None = None
+    reworded: Callable[[set[str], frozenset[str]], list[Finding]] | None = None
 
 
 def find_change(
@@ -296,15 +296,15 @@ def _partial(
     )
     compared = full | consumers
 
-    def reworded(paths: set[str]) -> list[Finding]:
-        """The findings in `paths` now, with their suggestions."""
+    def reworded(paths: set[str], rules: frozenset[str]) -> list[Finding]:
+        """The findings of `rules` in `paths` now, with their suggestions."""
         if not now_demand.namespaces and not now_demand.registry_kinds:
             return [f for f in now_tree.findings if f.path in paths]
-        # What the comparison's build asked for is loaded first: one build, not two.
+        # What the comparison's build asked for is given first: a build less.
         asked = Demand()
-        asked.loaded_namespaces = set(now_demand.namespaces)
-        asked.loaded_kinds = set(now_demand.registry_kinds)
-        now_gather.names_for(asked.loaded_namespaces, asked.loaded_kinds)
+        asked.namespaces = set(now_demand.namespaces)
+        asked.registry_kinds = set(now_demand.registry_kinds)
+        now_gather.demanded(asked)
         tree = settled(
             now_gather,
             lambda demand: build_tree(
@@ -314,6 +314,7 @@ def _partial(
                 selected=paths.__contains__,
                 demand=demand,
                 positions=positions,
+                only=rules,
             ),
             asked,
         )
@@ -422,15 +423,16 @@ def _reworded(
     now: list[Finding],
     new: set[int],
     wanted: Callable[[str], bool],
-    reworded: Callable[[set[str]], list[Finding]],
+    reworded: Callable[[set[str], frozenset[str]], list[Finding]],
 ) -> list[Finding]:
     """`now` with the findings that can be reported (the new ones, those in `wanted` files)
     worded as a whole run words them; positions and order unchanged."""
-    paths = {f.path for i, f in enumerate(now) if i in new or wanted(f.path)}
-    if not paths:
+    reported = [f for i, f in enumerate(now) if i in new or wanted(f.path)]
+    if not reported:
         return now
+    paths = {f.path for f in reported}
     words: dict[tuple[str, str, str, str], list[Finding]] = {}
-    for finding in reworded(paths):
+    for finding in reworded(paths, frozenset(f.rule for f in reported)):
         words.setdefault(finding.identity(), []).append(finding)
     result = []
     for finding in now:

@@ -81,6 +81,8 @@ class TagGraph:
         self._produced: set[str] | None = None
         self._produced_by_namespace: dict[str, list[tuple[str, str, str]]] | None = None
         self._nearest: dict[tuple[str, int], list[str]] = {}
+        # Tags known to be produced by files not loaded (a partial run: the cache's index).
+        self.known_produced: set[str] = set()
         self._places: dict[tuple[Location, str | None, str | None], list[Consumer]] | None = None
         usages: list[TestUsage]
         elements: list[RegistryElement]
@@ -252,7 +254,7 @@ class TagGraph:
             return []
         if self._produced_by_namespace is None:
             by_namespace: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-            for produced in sorted(self._produced_tags()):
+            for produced in sorted(self._produced_tags() | self.known_produced):
                 tag = parse_ist(produced)
                 if tag is not None:
                     by_namespace[tag.namespace].append((produced, tag.name, str(tag.tag)))

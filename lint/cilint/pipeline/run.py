@@ -458,8 +458,10 @@ def build_tree(
     selected: Callable[[str], bool] | None = None,
     demand: Demand | None = None,
     positions: Positions | None = None,
+    only: frozenset[str] | None = None,
 ) -> LoadedTree:
     """The graph of `results` and, with `rules`, the findings of every enabled cross-file rule
+    (of those named in `only`, when given)
     (only those located in `selected` files, when given). `demand` records what "did you mean"
     asks for, in a partial run."""
     findings: list[Finding] = []
@@ -478,6 +480,8 @@ def build_tree(
         facts.append(result.facts)
     skipped.sort()
     graph = TagGraph(facts, settings.policy.exempt_namespaces)
+    if demand is not None:
+        graph.known_produced = demand.produced
     manifests = [f.path for f in inventory.files if f.kind is Kind.CLUSTER_MANIFEST]
     registries = settings.policy.registries
     positions = positions or Positions(settings.root)
@@ -486,6 +490,8 @@ def build_tree(
         context.selected = selected
     context.demand = demand
     for rule in _enabled_rules(settings) if rules else ():
+        if only is not None and rule.RULE.name not in only:
+            continue
         findings.extend(rule.check(context.view(rule.READS, rule.RULE.name)))
     return LoadedTree(checked, skipped, findings, graph, context, results)
 

@@ -80,15 +80,20 @@ def undeclared(owner: str, what: str, read: Read | None) -> UndeclaredRead:
 
 class Demand:
     """The names asked for "did you mean" during a partial run: namespaces whose produced
-    tags, and registry kinds whose names, were consulted. The run loads them and computes the
-    answer again; until they are loaded, the question gets no names (its first answer is
-    thrown away), so that round costs nothing."""
+    tags, and registry kinds whose names, were consulted, and the tags suggested. The run
+    gets the names from the cache's index (`produced`, `registry_names`), loads the producers
+    of the suggested tags (their messages name one), and computes the answer again; until
+    then, the question gets no names (its first answer is thrown away)."""
 
     def __init__(self) -> None:
         self.namespaces: set[str] = set()
         self.registry_kinds: set[str] = set()
+        self.candidates: set[str] = set()
         self.loaded_namespaces: set[str] = set()
         self.loaded_kinds: set[str] = set()
+        self.loaded_candidates: set[str] = set()
+        self.produced: set[str] = set()  # tags the index says are produced, loaded or not
+        self.registry_names: dict[str, set[str]] = {}  # kind → names the index defines
 
 
 class _RegistryNames:
@@ -97,12 +102,16 @@ class _RegistryNames:
     def __init__(self, registry: Any, demand: Demand) -> None:
         self._registry = registry
         self._demand = demand
+        self._names: dict[str, list[str]] = {}  # asked once per unresolved step: merged once
 
     def names(self, kind: str) -> Any:
         if kind not in self._demand.loaded_kinds:
             self._demand.registry_kinds.add(kind)
             return []
-        return self._registry.names(kind)
+        if kind not in self._names:
+            known = self._demand.registry_names.get(kind, set())
+            self._names[kind] = sorted(set(self._registry.names(kind)) | known)
+        return self._names[kind]
 
 
 class GraphReads:
@@ -134,6 +143,8 @@ def _recording_nearest(nearest: Callable[..., list[str]], demand: Demand) -> Cal
         if namespace not in demand.loaded_namespaces:
             demand.namespaces.add(namespace)
             return []
-        return nearest(ist, limit)
+        found = nearest(ist, limit)
+        demand.candidates.update(t for t in found if t not in demand.loaded_candidates)
+        return found
 
     return recorded

@@ -58,9 +58,9 @@ READS = frozenset({Read.REGISTRY, Read.REGISTRY_NAMES})
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     registry = ctx.graph.registry
-    for step in sorted(ctx.graph.unresolved_steps(), key=lambda s: s.location):
-        if not ctx.selected(step.location.path):
-            continue
+    selected = ctx.selected
+    steps = [s for s in ctx.graph.unresolved_steps() if selected(s.location.path)]
+    for step in sorted(steps, key=lambda s: s.location.sort_key()):
         if step.kind == CYCLE:
             yield ctx.finding(
                 RULE,
@@ -71,7 +71,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 subject=f"cycle {step.name}",
             )
             continue
-        close = difflib.get_close_matches(step.name, registry.names(step.kind), n=1, cutoff=0.8)
+        names = registry.names(step.kind)
+        close = difflib.get_close_matches(step.name, names, n=1, cutoff=0.8) if names else []
         hint = f": did you mean {close[0]!r}?" if close else ": add it or fix the name"
         yield ctx.finding(
             RULE,
