@@ -143,7 +143,10 @@ class Gatherer:
                     names.add(PATTERNS + subject.split("/", 1)[0])
         paths = self.mentioning(names)
         for stream in sorted(streams):
-            paths |= self.with_prefix(produced(stream + ":"))
+            # An importer's findings ask only whether some tag of the stream is produced: one
+            # active producer settles it; without one, every producer is listed.
+            writers = sorted(self.with_prefix(active(stream + ":")))
+            paths |= {writers[0]} if writers else self.with_prefix(produced(stream + ":"))
         self.load(paths)
 
     def up(self, results: Iterable[FileResult]) -> None:

@@ -28,34 +28,56 @@ def introduced(now: Iterable[Finding], base: Iterable[Finding]) -> tuple[set[int
     return new, sum(left.values())
 
 
-def _matches(touch: Touch, finding: Finding, names: frozenset[str]) -> bool:
-    if touch.names & names:
-        return True
-    if touch.pattern is not None and finding.tag:
-        tag = parse_ist(finding.tag)
-        return tag is not None and touch.pattern.matches(tag.namespace, tag.name, tag.tag)
-    return False
+class Causes:
+    """The changed fact behind a finding in an unchanged file (`of`): one about its tag, else
+    one naming what its file mentions, else the first change; among several, the first in
+    `Touch.order`. Indexed by name, so that thousands of findings cost a lookup each."""
 
+    def __init__(self, touches: list[Touch], mentioned: Callable[[str], frozenset[str]]) -> None:
+        self.touches = touches  # in `Touch.order`
+        self.mentioned = mentioned
+        self.rank = {id(t): n for n, t in enumerate(touches)}
+        self.by_tag: dict[str, Touch] = {}
+        self.by_name: dict[str, Touch] = {}
+        for touch in reversed(touches):  # the first one wins
+            if touch.tag:
+                self.by_tag[touch.tag] = touch
+            for name in touch.names | touch.uses:
+                self.by_name[name] = touch
+        self.patterns = [t for t in touches if t.pattern is not None]
 
-def cause_of(
-    finding: Finding,
-    touches: list[Touch],
-    mentioned: Callable[[str], frozenset[str]],
-) -> Touch | None:
-    """The changed fact behind a finding in an unchanged file: one about its tag, else one
-    naming what its file mentions, else the first change. `touches` are in `Touch.order`."""
-    if not touches:
-        return None
-    if finding.tag:
-        tag_names = frozenset({f"c:{finding.tag}", f"p:{finding.tag}"})
-        for touch in touches:
-            if touch.tag == finding.tag or _matches(touch, finding, tag_names):
-                return touch
-    names = mentioned(finding.path)
-    for touch in touches:
-        if _matches(touch, finding, names) or touch.uses & names:
-            return touch
-    return touches[0]
+    def _first(self, found: list[Touch | None]) -> Touch | None:
+        present = [t for t in found if t is not None]
+        return min(present, key=lambda t: self.rank[id(t)]) if present else None
+
+    def of(self, finding: Finding) -> Touch | None:
+        if not self.touches:
+            return None
+        tag = parse_ist(finding.tag) if finding.tag else None
+        if finding.tag:
+            found = [
+                self.by_tag.get(finding.tag),
+                self.by_name.get(f"c:{finding.tag}"),
+                self.by_name.get(f"p:{finding.tag}"),
+            ]
+            if tag is not None:
+                found += [
+                    t
+                    for t in self.patterns
+                    if t.pattern is not None and t.pattern.matches(tag.namespace, tag.name, tag.tag)
+                ]
+            first = self._first(found)
+            if first is not None:
+                return first
+        names = self.mentioned(finding.path)
+        found = [self.by_name.get(name) for name in names]
+        if tag is not None:
+            found += [
+                t
+                for t in self.patterns
+                if t.pattern is not None and t.pattern.matches(tag.namespace, tag.name, tag.tag)
+            ]
+        return self._first(found) or self.touches[0]
 
 
 def with_cause(finding: Finding, cause: Cause | None) -> Finding:

@@ -20,7 +20,7 @@ from cilint.cache import closure
 from cilint.cache.index import mentions
 from cilint.cache.keys import file_key
 from cilint.cache.store import ResultCache
-from cilint.change.compare import cause_of, introduced, owned
+from cilint.change.compare import Causes, introduced, owned
 from cilint.change.reach import MIRRORS, Touch, touches
 from cilint.config.settings import Settings
 from cilint.facts.positions import Positions
@@ -459,16 +459,21 @@ def _causes(
 
     positions = Positions(settings.root)
     base_positions = Positions(settings.root, contents=change.base_contents)
+    finder = Causes(ends.touches, mentioned)
+    located: dict[int, Cause] = {}  # id of a touch → its cause: many findings share one
     causes = {}
     for index in sorted(new):
         finding = now[index]
         if finding.path in changed:
             continue  # in a changed file: its own place is the cause
-        touch = cause_of(finding, ends.touches, mentioned)
+        touch = finder.of(finding)
         if touch is None:
             continue
-        where = (base_positions if touch.at_base else positions).locate(touch.location)
-        causes[index] = Cause(where.path, max(where.line, 1), touch.at_base)
+        cause = located.get(id(touch))
+        if cause is None:
+            where = (base_positions if touch.at_base else positions).locate(touch.location)
+            cause = located[id(touch)] = Cause(where.path, max(where.line, 1), touch.at_base)
+        causes[index] = cause
     return causes
 
 
