@@ -44,7 +44,6 @@ from cilint.pipeline.run import (
     salt,
     selector,
     session,
-    settled,
     tree_reads,
 )
 from cilint.pipeline.workers import Workers
@@ -81,7 +80,7 @@ class Ends:
     touches: list[Touch]
     # The findings in some files now, worded as a whole run words them, when `now` holds
     # them without "did you mean" (set by a partial evaluation, used inside its session).
-    reworded: Callable[[set[str], frozenset[str]], list[Finding]] | None = None
+    reworded: Callable[[set[str], frozenset[str], set[str]], list[Finding]] | None = None
 
 
 def find_change(
@@ -296,27 +295,35 @@ def _partial(
     )
     compared = full | consumers
 
-    def reworded(paths: set[str], rules: frozenset[str]) -> list[Finding]:
-        """The findings of `rules` in `paths` now, with their suggestions."""
+    def reworded(paths: set[str], rules: frozenset[str], tags: set[str]) -> list[Finding]:
+        """The findings of `rules` in `paths` now, with their suggestions (`tags`: theirs)."""
         if not now_demand.namespaces and not now_demand.registry_kinds:
             return [f for f in now_tree.findings if f.path in paths]
-        # What the comparison's build asked for is given first: a build less.
+        # What the comparison's build asked for, and the tags it would suggest, are given
+        # first: a build less each.
         asked = Demand()
         asked.namespaces = set(now_demand.namespaces)
         asked.registry_kinds = set(now_demand.registry_kinds)
         now_gather.demanded(asked)
-        tree = settled(
-            now_gather,
-            lambda demand: build_tree(
-                settings,
-                inventory,
-                now_gather.loaded,
-                selected=paths.__contains__,
-                demand=demand,
-                positions=positions,
-                only=rules,
-            ),
-            asked,
+        graph = now_tree.graph
+        graph.known_produced = asked.produced
+        asked.candidates = {
+            near
+            for tag in sorted(tags)
+            if tag.split("/", 1)[0] in asked.loaded_namespaces
+            for near in graph.nearest(tag)
+        }
+        now_gather.demanded(asked)
+        # One build: the reported findings' suggestions have all they need; others may ask
+        # for more, and are not reported.
+        tree = build_tree(
+            settings,
+            inventory,
+            now_gather.loaded,
+            selected=paths.__contains__,
+            demand=asked,
+            positions=positions,
+            only=rules,
         )
         return [f for f in tree.findings if f.path in paths]
 
@@ -423,7 +430,7 @@ def _reworded(
     now: list[Finding],
     new: set[int],
     wanted: Callable[[str], bool],
-    reworded: Callable[[set[str], frozenset[str]], list[Finding]],
+    reworded: Callable[[set[str], frozenset[str], set[str]], list[Finding]],
 ) -> list[Finding]:
     """`now` with the findings that can be reported (the new ones, those in `wanted` files)
     worded as a whole run words them; positions and order unchanged."""
@@ -432,7 +439,8 @@ def _reworded(
         return now
     paths = {f.path for f in reported}
     words: dict[tuple[str, str, str, str], list[Finding]] = {}
-    for finding in reworded(paths, frozenset(f.rule for f in reported)):
+    tags = {f.tag for f in reported if f.tag}
+    for finding in reworded(paths, frozenset(f.rule for f in reported), tags):
         words.setdefault(finding.identity(), []).append(finding)
     result = []
     for finding in now:
