@@ -35,7 +35,7 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("cache",),
     ("pipeline",),
     ("change",),
-    ("report", "explain", "fix"),
+    ("report", "explain", "fix", "baseline"),
     ("cli",),
 )
 # Modules directly under cilint/ that every stage may use. `__main__` is the `python -m cilint`

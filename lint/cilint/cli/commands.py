@@ -74,6 +74,7 @@ def check(args: argparse.Namespace) -> Done:
             result = None  # files were rewritten: report what remains
     if result is None:
         result = _checked(settings, selection, args)
+    _baselined(result, _baseline_path(args, root), args, selection)
     if not result.inventory.files:
         layout = settings.layout
         folders = ", ".join(
@@ -107,6 +108,82 @@ def check(args: argparse.Namespace) -> Done:
     counted = [f for f in result.findings if f.introduced or args.changed_since is None]
     failing = any(f.severity >= fail_level for f in counted)
     return Done(EXIT_FINDINGS if failing else EXIT_OK, result)
+
+
+def _baseline_path(args: argparse.Namespace, root: Path) -> Path | None:
+    """The baseline a check applies: `--baseline`, else ROOT/.cilint-baseline.yaml if it is
+    there; None with `--no-baseline`."""
+    from cilint.baseline import DEFAULT_NAME
+
+    if getattr(args, "no_baseline", False):
+        return None
+    if args.baseline:
+        return Path(args.baseline)
+    default = root / DEFAULT_NAME
+    return default if default.exists() else None
+
+
+def _baselined(
+    result: CheckResult, path: Path | None, args: argparse.Namespace, selection: list[str] | None
+) -> None:
+    """Leave the baseline's findings out of `result`; warn about its entries that no longer
+    match, among the files the run reports on."""
+    from cilint import baseline
+    from cilint.pipeline.run import selector
+
+    if path is None:
+        return
+    applied = baseline.apply(result.findings, baseline.read(path))
+    result.findings = applied.findings
+    result.baselined = applied.baselined
+    if args.changed_since is not None:
+        return  # only new findings are reported: the baseline's others are not looked at
+    reported = (lambda p: True) if selection is None else selector(selection)
+    stale = [e for e in applied.stale if reported(e.key[1])]
+    if stale:
+        print(
+            f"cilint: warning: {len(stale)} baseline "
+            f"{'entry' if len(stale) == 1 else 'entries'} in {path} no longer "
+            f"{'matches' if len(stale) == 1 else 'match'} (the findings are gone: delete them, "
+            "or run "
+            "`cilint baseline write`):",
+            file=sys.stderr,
+        )
+        for entry in stale[:10]:
+            print(f"  {baseline.describe(entry)}", file=sys.stderr)
+        if len(stale) > 10:
+            print(f"  and {len(stale) - 10} more (`cilint baseline check`)", file=sys.stderr)
+
+
+def baseline_command(args: argparse.Namespace) -> Done:
+    """`cilint baseline write|check`: write the whole tree's findings as the baseline, or list
+    the entries that no longer match (exit 1 if any)."""
+    from cilint import baseline
+    from cilint.pipeline.run import run_check
+
+    settings = _settings(args)
+    path = Path(args.baseline) if args.baseline else settings.root / baseline.DEFAULT_NAME
+    result = run_check(settings, None, _run_options(args))
+    if args.action == "write":
+        baseline.write(path, result.findings)
+        files = len({f.path for f in result.findings})
+        print(
+            f"cilint: wrote {len(result.findings)} finding(s) in {files} file(s) to {path}",
+            file=sys.stderr,
+        )
+        return Done(EXIT_OK, result)
+    if not path.exists():
+        raise CilintError(f"{path}: no baseline (write one with `cilint baseline write`)")
+    applied = baseline.apply(result.findings, baseline.read(path))
+    for entry in applied.stale:
+        print(baseline.describe(entry))
+    stale, new = len(applied.stale), len(applied.findings)
+    print(
+        f"cilint: {stale} stale baseline entr{'y' if stale == 1 else 'ies'} (delete them, or "
+        f"`cilint baseline write`); {len(applied.baselined)} finding(s) baselined, {new} not",
+        file=sys.stderr,
+    )
+    return Done(EXIT_FINDINGS if stale else EXIT_OK, result)
 
 
 def _checked(
@@ -290,6 +367,7 @@ COMMANDS = {
     "check": check,
     "explain": explain,
     "impact": impact,
+    "baseline": baseline_command,
     "graph": graph,
     "cache": cache,
     "rules": rules,

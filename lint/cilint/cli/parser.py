@@ -90,6 +90,15 @@ def build_parser() -> argparse.ArgumentParser:
         "marked as such",
     )
     check.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="leave out the findings this baseline holds (default: ROOT/.cilint-baseline.yaml "
+        "when it exists)",
+    )
+    check.add_argument(
+        "--no-baseline", action="store_true", help="report every finding, baseline or not"
+    )
+    check.add_argument(
         "--show-files",
         action="store_true",
         help="list every input with its kind, and every skipped file with why",
@@ -136,6 +145,21 @@ def build_parser() -> argparse.ArgumentParser:
     impact.add_argument("--root", help="release repository root (default: git top level)")
     impact.add_argument("--config", help="cilint configuration file")
     impact.add_argument("--format", choices=("text", "json"), default="text")
+
+    baseline = commands.add_parser(
+        "baseline",
+        help="write the findings already there as the baseline, or check it for stale entries",
+        parents=[run_options],
+    )
+    baseline.add_argument(
+        "action",
+        choices=("write", "check"),
+        help="write: record every finding of the tree; check: list the entries that no "
+        "longer match (exit 1 if any)",
+    )
+    baseline.add_argument("--baseline", metavar="FILE", help="default: ROOT/.cilint-baseline.yaml")
+    baseline.add_argument("--root", help="release repository root (default: git top level)")
+    baseline.add_argument("--config", help="cilint configuration file")
 
     graph = commands.add_parser(
         "graph", help="the neighbourhood of a tag or a file, as a picture", parents=[run_options]

@@ -44,6 +44,8 @@ class CheckResult:
     # The tree the run built, when it built one (not when a stored run answered).
     tree: LoadedTree | None = None
     change: ChangeSummary | None = None  # set by a change-aware run
+    # Findings left out because the baseline holds them (`cilint.baseline`), when one applies.
+    baselined: list[Finding] | None = None
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)

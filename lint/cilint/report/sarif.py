@@ -31,7 +31,8 @@ def _descriptor(module: Rule) -> dict[str, object]:
 def render(result: CheckResult, options: ReportOptions) -> str:
     index = {module.RULE.code: n for n, module in enumerate(ALL_RULES)}
     results = []
-    for finding in result.findings:
+    baselined = result.baselined or []
+    for number, finding in enumerate([*result.findings, *baselined]):
         fingerprint = hashlib.sha256(
             f"{finding.path}\0{finding.code}\0{finding.message}".encode()
         ).hexdigest()[:32]
@@ -66,6 +67,10 @@ def render(result: CheckResult, options: ReportOptions) -> str:
                         "region": {"startLine": finding.cause.line},
                     },
                 }
+            ]
+        if number >= len(result.findings):  # in the baseline: shown, as suppressed
+            record["suppressions"] = [
+                {"kind": "external", "justification": "in the cilint baseline"}
             ]
         results.append(record)
     log = {

@@ -14,6 +14,8 @@ def counts(result: CheckResult) -> dict[str, object]:
         "warnings": result.count(Severity.WARNING),
         "infos": result.count(Severity.INFO),
     }
+    if result.baselined is not None:
+        found["baselined"] = len(result.baselined)
     change = result.change
     if change is not None:
         found["change"] = {
@@ -41,6 +43,8 @@ def summary_line(result: CheckResult) -> str:
             _plural(result.count(Severity.INFO), "info"),
         ]
         line = f"Found {', '.join(parts)} in {files} files."
+    if result.baselined:
+        line += f" {len(result.baselined)} more in the baseline."
     change = result.change
     if change is not None:
         line += (
