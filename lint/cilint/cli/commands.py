@@ -75,6 +75,7 @@ def check(args: argparse.Namespace) -> Done:
     if result is None:
         result = _checked(settings, selection, args)
     _baselined(result, _baseline_path(args, root), args, selection)
+    _chosen(result, args)
     if not result.inventory.files:
         layout = settings.layout
         folders = ", ".join(
@@ -95,8 +96,13 @@ def check(args: argparse.Namespace) -> Done:
     color = args.color == "always" or (
         args.color == "auto" and to_terminal and "NO_COLOR" not in os.environ
     )
-    options = ReportOptions(fail_level=fail_level, color=color, grouped=to_terminal)
-    report = renderer(args.format)(result, options)
+    options = ReportOptions(
+        fail_level=fail_level, color=color, grouped=to_terminal, summary=not args.quiet
+    )
+    if args.statistics and args.format == "text":
+        report = _statistics(result)
+    else:
+        report = renderer(args.format)(result, options)
     if args.output:
         try:
             write_atomically(Path(args.output), report)
@@ -106,8 +112,33 @@ def check(args: argparse.Namespace) -> Done:
         sys.stdout.write(report)
     # --changed-since fails only for what the branch introduced (--all shows the rest too).
     counted = [f for f in result.findings if f.introduced or args.changed_since is None]
-    failing = any(f.severity >= fail_level for f in counted)
+    failing = any(f.severity >= fail_level for f in counted) and not args.exit_zero
     return Done(EXIT_FINDINGS if failing else EXIT_OK, result)
+
+
+def _chosen(result: CheckResult, args: argparse.Namespace) -> None:
+    """Keep the findings of the rules `--select` names (all by default), minus `--ignore`'s."""
+    from cilint.rules.registry import chosen_rules
+
+    if not args.select and not args.ignore:
+        return
+    keep = chosen_rules(args.select) if args.select else None
+    drop = chosen_rules(args.ignore) if args.ignore else set()
+    result.findings = [
+        f for f in result.findings if (keep is None or f.rule in keep) and f.rule not in drop
+    ]
+
+
+def _statistics(result: CheckResult) -> str:
+    """Counts per rule, most frequent first (`--statistics`)."""
+    from collections import Counter
+
+    counts = Counter((f.code, f.rule) for f in result.findings)
+    lines = [
+        f"{count:>7}  {code}  {rule}"
+        for (code, rule), count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
+    return "\n".join(lines) + ("\n" if lines else "")
 
 
 def _baseline_path(args: argparse.Namespace, root: Path) -> Path | None:

@@ -90,6 +90,34 @@ def build_parser() -> argparse.ArgumentParser:
         "marked as such",
     )
     check.add_argument(
+        "--select",
+        action="append",
+        default=[],
+        metavar="RULES",
+        help="report only these rules: codes, names or code prefixes, comma-separated "
+        "(T001,unknown-key,M); repeatable",
+    )
+    check.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="RULES",
+        help="do not report these rules (same forms as --select)",
+    )
+    check.add_argument(
+        "--statistics",
+        action="store_true",
+        help="text format: print how many findings each rule has instead of the findings",
+    )
+    check.add_argument(
+        "--quiet", "-q", action="store_true", help="text format: the findings only, no summary"
+    )
+    check.add_argument(
+        "--exit-zero",
+        action="store_true",
+        help="exit 0 even when findings reach --fail-level (2 still means cilint failed)",
+    )
+    check.add_argument(
         "--baseline",
         metavar="FILE",
         help="leave out the findings this baseline holds (default: ROOT/.cilint-baseline.yaml "

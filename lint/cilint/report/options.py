@@ -10,3 +10,4 @@ class ReportOptions:
     fail_level: Severity = Severity.ERROR
     color: bool = False
     grouped: bool = False
+    summary: bool = True  # the text format's summary line (`--quiet` leaves it out)

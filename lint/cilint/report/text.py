@@ -28,6 +28,8 @@ def render(result: CheckResult, options: ReportOptions) -> str:
             location = f"{_BOLD}{location}{_RESET}"
             code = f"{_COLOURS[finding.severity]}{code}{_RESET}"
         lines.append(f"{location} {code} {finding.worded}")
+    if not options.summary:
+        return "".join(line + "\n" for line in lines)
     if lines:
         lines.append("")
     lines.append(summary_line(result))

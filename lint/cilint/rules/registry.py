@@ -83,6 +83,27 @@ def find_rule(name_or_code: str) -> Rule | None:
     return None
 
 
+def chosen_rules(selectors: list[str]) -> set[str]:
+    """The names of the rules `selectors` name: each a code (`T001`), a name
+    (`unproduced-tag`) or a code prefix (`T`, `M00`); comma-separated lists are split. An
+    unknown one is a usage error."""
+    chosen: set[str] = set()
+    for raw in selectors:
+        for selector in filter(None, (part.strip() for part in raw.split(","))):
+            found = {
+                module.RULE.name
+                for module in ALL_RULES
+                if selector == module.RULE.name or module.RULE.code.startswith(selector.upper())
+            }
+            if not found:
+                raise CilintError(
+                    f"{selector!r} names no rule: give a code (T001), a prefix (T, M00) or a "
+                    "name (unproduced-tag); `cilint rules` lists them"
+                )
+            chosen |= found
+    return chosen
+
+
 def rule_levels(settings: Settings) -> dict[str, Severity | None]:
     """Rule name → the severity `.cilint.yaml` sets for it (None: off), for the rules it names;
     an unknown rule is a configuration error."""
