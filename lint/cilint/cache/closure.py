@@ -67,6 +67,8 @@ class Gatherer:
         # reaching their registry steps, and what those use. Not the files loaded only for
         # their producers: their tests resolve no place a question is about.
         self._downward: set[str] = set()
+        # Inputs that differ from the tree another gatherer holds (a change's changed files).
+        self.varying: set[str] = set()
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -145,7 +147,7 @@ class Gatherer:
         for stream in sorted(streams):
             # An importer's findings ask only whether some tag of the stream is produced: one
             # active producer settles it; without one, every producer is listed.
-            writers = sorted(self.with_prefix(active(stream + ":")))
+            writers = sorted(self.with_prefix(active(stream + ":")) - self.varying)
             paths |= {writers[0]} if writers else self.with_prefix(produced(stream + ":"))
         self.load(paths)
 

@@ -209,9 +209,11 @@ def _reach(gather: closure.Gatherer, touched: list[Touch], changed: set[str]) ->
         asked |= ask
         found = set(gather.names_in(ask))
         reach.full |= found
+        gather.load(found)
         frontier = set()
-        for result in gather.load(found):
-            frontier |= {"d:" + n[2:] for n in mentions(result.facts) if n.startswith("u:")}
+        for path in found & gather.loaded.keys():  # loaded before too: the changed files
+            uses = mentions(gather.loaded[path].facts)
+            frontier |= {"d:" + n[2:] for n in uses if n.startswith("u:")}
     if any(MIRRORS in t.names for t in touched):
         manifests = {p for p, item in gather.files.items() if item.kind is Kind.CLUSTER_MANIFEST}
         reach.full |= manifests
@@ -252,6 +254,8 @@ def _partial(
         pool,
         files=base_files,
     )
+    # A stream's one active producer is never a changed file: it must settle both ends.
+    now_gather.varying = base_gather.varying = changed
     now_gather.load(change.now_paths)
     touched = _touches(change, now_gather.loaded)
     reach = _reach(now_gather, touched, changed) | _reach(base_gather, touched, changed)
