@@ -50,6 +50,12 @@ class Cause:
     def __str__(self) -> str:
         return f"{self.path}:{self.line}" + (" (at the base)" if self.at_base else "")
 
+    def as_json(self) -> dict[str, object]:
+        record: dict[str, object] = {"path": self.path, "line": self.line}
+        if self.at_base:
+            record["at_base"] = True
+        return record
+
 
 # Line and column references inside a message (`path:12`, `line 3, column 4`): not part of a
 # finding's identity, so that an edit above them does not make it "new".
@@ -111,10 +117,7 @@ class Finding:
         if self.introduced is not None:
             record["introduced"] = self.introduced
         if self.cause is not None:
-            cause: dict[str, object] = {"path": self.cause.path, "line": self.cause.line}
-            if self.cause.at_base:
-                cause["at_base"] = True
-            record["cause"] = cause
+            record["cause"] = self.cause.as_json()
         return record
 
 

@@ -49,8 +49,9 @@ def _quoted(text: str) -> str:
 
 
 def render(findings: list[Finding]) -> str:
-    counts = Counter(f.identity() for f in findings)
-    rules = {f.identity(): f.rule for f in findings}
+    keyed = [(f.identity(), f.rule) for f in findings]
+    counts = Counter(key for key, _ in keyed)
+    rules = dict(keyed)
     lines = [
         "# cilint baseline: findings that were already there. `cilint check` reports only the",
         "# others; `cilint baseline write` rewrites this file, `cilint baseline check` lists",

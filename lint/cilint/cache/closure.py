@@ -204,10 +204,10 @@ class Gatherer:
         demand.loaded_candidates |= candidates
         for namespace in sorted(namespaces):
             for prefix in (active(namespace + "/"), conditional(namespace + "/")):
-                demand.produced |= {name[2:] for name in self.names_with(prefix)}
+                demand.produced |= {name[2:] for name in self._names_starting(prefix)}
         for kind in sorted(kinds):
             start = len(defined(kind, ""))
-            names = {name[start:] for name in self.names_with(defined(kind, ""))}
+            names = {name[start:] for name in self._names_starting(defined(kind, ""))}
             demand.registry_names.setdefault(kind, set()).update(names)
         if candidates:
             wanted = {produced(tag) for tag in candidates}
@@ -215,10 +215,9 @@ class Gatherer:
             self.load(self.mentioning(wanted))
         return bool(namespaces or kinds or candidates)
 
-    def names_with(self, prefix: str) -> set[str]:
+    def _names_starting(self, prefix: str) -> set[str]:
         """The index names starting with `prefix` that the inputs of this tree mention."""
-        found = self.cache.mentioning_prefix(prefix)
-        return {name for key, named in found.items() if key in self.paths for name in named}
+        return set().union(*self.names_in((), [prefix]).values())
 
 
 # The gathering steps, in the order they run (`down` last: it follows every loaded result).

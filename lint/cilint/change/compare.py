@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 
 from cilint.change.reach import Touch
 from cilint.findings import Cause, Finding
@@ -78,10 +77,6 @@ class Causes:
                 if t.pattern is not None and t.pattern.matches(tag.namespace, tag.name, tag.tag)
             ]
         return self._first(found) or self.touches[0]
-
-
-def with_cause(finding: Finding, cause: Cause | None) -> Finding:
-    return replace(finding, introduced=True, cause=cause)
 
 
 def owned(

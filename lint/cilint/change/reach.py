@@ -78,13 +78,13 @@ def _shape(value: object) -> object:
 
 def _differing(base: Iterable[T], now: Iterable[T]) -> Iterator[tuple[T, bool]]:
     """The items whose shape is more often on one side than the other, with `at_base`."""
-    base_items, now_items = list(base), list(now)
-    counts = Counter(_shape(item) for item in now_items)
-    counts.subtract(_shape(item) for item in base_items)
+    base_items = [(item, _shape(item)) for item in base]  # each shape computed once
+    now_items = [(item, _shape(item)) for item in now]
+    counts = Counter(shape for _, shape in now_items)
+    counts.subtract(shape for _, shape in base_items)
     for items, at_base, sign in ((now_items, False, 1), (base_items, True, -1)):
         surplus = {shape: n * sign for shape, n in counts.items() if n * sign > 0}
-        for item in items:
-            shape = _shape(item)
+        for item, shape in items:
             if surplus.get(shape, 0) > 0:
                 surplus[shape] -= 1
                 yield item, at_base

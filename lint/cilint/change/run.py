@@ -45,10 +45,11 @@ from cilint.pipeline.run import (
     selector,
     session,
     tree_reads,
+    with_levels,
 )
 from cilint.pipeline.workers import Workers
+from cilint.rules.context import everything
 from cilint.rules.reads import Demand
-from cilint.rules.registry import rule_levels
 from cilint.tags import parse_ist
 
 T = TypeVar("T")
@@ -176,8 +177,7 @@ def _reach(gather: closure.Gatherer, touched: list[Touch], changed: set[str]) ->
     reach = _Reach()
     exact = set().union(*(t.names for t in touched)) - {MIRRORS} if touched else set()
     consumed = {n for n in exact if n.startswith(("c:", "s:"))}
-    consumed -= _settled_names(gather, consumed, changed)
-    exact = (exact - {n for n in exact if n.startswith(("c:", "s:"))}) | consumed
+    exact = (exact - consumed) | (consumed - _settled_names(gather, consumed, changed))
     patterns = [t.pattern for t in touched if t.pattern is not None]
     prefixes = sorted({f"{kind}:{p.namespace}/" for p in patterns for kind in "cps"})
     for path, names in gather.names_in(exact, prefixes).items():
@@ -331,9 +331,8 @@ def _partial(
         )
         return [f for f in tree.findings if f.path in paths]
 
-    ends = Ends(now_tree, base_tree, compared.__contains__, compared.__contains__, touched)
-    ends.reworded = reworded
-    return ends if cache.usable else None
+    within = compared.__contains__
+    return Ends(now_tree, base_tree, within, within, touched, reworded) if cache.usable else None
 
 
 def _whole(
@@ -358,9 +357,6 @@ def _whole(
         positions=Positions(settings.root, contents=change.base_contents),
     )
 
-    def everything(path: str) -> bool:
-        return True
-
     return Ends(now_tree, base_tree, everything, everything, _touches(change, results))
 
 
@@ -374,7 +370,6 @@ class ChangeRun:
     fixed: int
     causes: dict[int, Cause]  # position in `now` → cause, for introduced findings elsewhere
     inventory: Inventory
-    reported: int = 0
     tree: LoadedTree | None = None
 
 
@@ -489,11 +484,6 @@ def _causes(
     return causes
 
 
-def _levels(settings: Settings, findings: list[Finding]) -> list[Finding]:
-    levels = rule_levels(settings)
-    return [replace(f, severity=level) if (level := levels.get(f.rule)) else f for f in findings]
-
-
 def hook_check(
     settings: Settings, base: Base, selection: list[str], options: RunOptions | None = None
 ) -> CheckResult:
@@ -546,7 +536,9 @@ def _result(
     reported: int,
     levelled: bool = False,
 ) -> CheckResult:
-    located = findings if levelled else _levels(settings, locate_findings(findings, settings.root))
+    located = (
+        findings if levelled else with_levels(settings, locate_findings(findings, settings.root))
+    )
     located.sort(key=sort_key)
     summary = ChangeSummary(
         run.change.base.described,

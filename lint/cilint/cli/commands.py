@@ -146,7 +146,7 @@ def _baseline_path(args: argparse.Namespace, root: Path) -> Path | None:
     there; None with `--no-baseline`."""
     from cilint.baseline import DEFAULT_NAME
 
-    if getattr(args, "no_baseline", False):
+    if args.no_baseline:
         return None
     if args.baseline:
         return Path(args.baseline)

@@ -112,12 +112,15 @@ def run_check(
             [f for f in run.findings if chosen(f.path)], settings.root, workers
         )
         reported = sum(1 for path in run.checked if chosen(path))
-        levels = rule_levels(settings)
-        findings = [
-            replace(f, severity=level) if (level := levels.get(f.rule)) else f for f in findings
-        ]
+        findings = with_levels(settings, findings)
         findings.sort(key=sort_key)
         return CheckResult(findings, inventory, reported, run.tree)
+
+
+def with_levels(settings: Settings, findings: list[Finding]) -> list[Finding]:
+    """`findings` with the severities `.cilint.yaml` sets for their rules."""
+    levels = rule_levels(settings)
+    return [replace(f, severity=level) if (level := levels.get(f.rule)) else f for f in findings]
 
 
 # A PATH run over at most this share of the inputs loads only what its files need
@@ -209,12 +212,10 @@ def _partial_tree(
     return tree if cache.usable else None
 
 
-def settled(
-    gatherer: closure.Gatherer, compute: Callable[[Demand], T], demand: Demand | None = None
-) -> T:
+def settled(gatherer: closure.Gatherer, compute: Callable[[Demand], T]) -> T:
     """`compute` on the gathered results, again after loading what its "did you mean" asked
-    for, until it asks for nothing new (`demand`: what is loaded already)."""
-    demand = demand or Demand()
+    for, until it asks for nothing new."""
+    demand = Demand()
     while True:
         answer = compute(demand)
         if not gatherer.demanded(demand):

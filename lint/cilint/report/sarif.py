@@ -54,10 +54,7 @@ def render(result: CheckResult, options: ReportOptions) -> str:
         if finding.introduced is not None:  # a change-aware run: new, or there at the base
             record["baselineState"] = "new" if finding.introduced else "unchanged"
         if finding.cause is not None:
-            cause: dict[str, object] = {"path": finding.cause.path, "line": finding.cause.line}
-            if finding.cause.at_base:
-                cause["at_base"] = True
-            record["properties"] = {"cause": cause}
+            record["properties"] = {"cause": finding.cause.as_json()}
             record["relatedLocations"] = [
                 {
                     "id": 1,
