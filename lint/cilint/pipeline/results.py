@@ -3,7 +3,7 @@ Reporters, explain and fix import these, never the orchestrator."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cilint.facts.result import FileResult
 from cilint.findings import Finding, Severity
@@ -46,6 +46,10 @@ class CheckResult:
     change: ChangeSummary | None = None  # set by a change-aware run
     # Findings left out because the baseline holds them (`cilint.baseline`), when one applies.
     baselined: list[Finding] | None = None
+    # Findings below the minimum severity shown (`--min-severity`): counted, not listed.
+    hidden: list[Finding] = field(default_factory=list)
+    # Findings an inline `# cilint: ignore[...]` or `per-file-ignores` left out: counted.
+    suppressed: list[Finding] = field(default_factory=list)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
