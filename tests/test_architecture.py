@@ -32,6 +32,7 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("facts",),
     ("graph",),
     ("rules",),
+    ("suppression",),
     ("cache",),
     ("pipeline",),
     ("change",),

@@ -120,7 +120,13 @@ OTHER_YAML = (
 )
 
 # The example tree's old findings in acme-gizmo-main.yaml (lines as committed).
-GIZMO_FINDINGS = [(2, 3, "T001"), (6, 3, "T003"), (24, 12, "R001")]
+GIZMO_FINDINGS = [
+    (2, 3, "T001"),
+    (6, 3, "T003"),
+    (15, 13, "C002"),
+    (20, 9, "C001"),
+    (24, 12, "R001"),
+]
 
 FINDING_LINE = re.compile(r"^(?P<path>[^\s:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]\d{3}) \[")
 GIT_ID = ["-c", "user.email=t@example.invalid", "-c", "user.name=t"]

@@ -28,6 +28,8 @@ class StoredRun(msgspec.Struct, frozen=True, array_like=True):
     findings: list[Finding]
     checked: list[str]
     skipped: list[tuple[str, str]]
+    # Left out by `# cilint: ignore[...]` comments and `per_file_ignores` (counted, not shown).
+    suppressed: list[Finding] = msgspec.field(default_factory=list)
 
 
 _ENCODER = msgspec.msgpack.Encoder()

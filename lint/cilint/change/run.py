@@ -50,6 +50,7 @@ from cilint.pipeline.run import (
 from cilint.pipeline.workers import Workers
 from cilint.rules.context import everything
 from cilint.rules.reads import Demand
+from cilint.suppression import comments_of, suppress
 from cilint.tags import parse_ist
 
 T = TypeVar("T")
@@ -502,7 +503,7 @@ def hook_check(
         elif cause is not None and owned(cause, given, present, anchor):
             picked.append(replace(finding, introduced=True, cause=cause))
     reported = sum(1 for p in run.tree.checked if given(p)) if run.tree else 0
-    return _result(settings, run, picked, reported)
+    return _result(settings, run, picked, reported, complete=given)
 
 
 def changed_since_check(
@@ -526,7 +527,9 @@ def changed_since_check(
             marked.append(replace(finding, introduced=True, cause=found.cause))
         else:
             marked.append(replace(finding, introduced=False))
-    return _result(settings, run, marked, whole.files_reported, levelled=True)
+    result = _result(settings, run, marked, whole.files_reported, levelled=True)
+    result.suppressed = whole.suppressed
+    return result
 
 
 def _result(
@@ -535,10 +538,19 @@ def _result(
     findings: list[Finding],
     reported: int,
     levelled: bool = False,
+    complete: Callable[[str], bool] | None = None,
 ) -> CheckResult:
-    located = (
-        findings if levelled else with_levels(settings, locate_findings(findings, settings.root))
-    )
+    """The reported findings located, suppressed and levelled (`levelled`: a whole run did
+    that already); `complete`: the files all of whose findings are there (for unused
+    suppressions)."""
+    suppressed: list[Finding] = []
+    located = findings
+    if not levelled:
+        results = run.tree.results if run.tree is not None else {}
+        applied = suppress(
+            settings, locate_findings(findings, settings.root), comments_of(results), complete
+        )
+        located, suppressed = with_levels(settings, applied.findings), applied.suppressed
     located.sort(key=sort_key)
     summary = ChangeSummary(
         run.change.base.described,
@@ -548,4 +560,6 @@ def _result(
         run.fixed,
         sum(1 for f in located if f.introduced is False),
     )
-    return CheckResult(located, run.inventory, reported, run.tree, change=summary)
+    return CheckResult(
+        located, run.inventory, reported, run.tree, change=summary, suppressed=suppressed
+    )

@@ -306,10 +306,12 @@ def cache(args: argparse.Namespace) -> Done:
 def _settings(args: argparse.Namespace) -> Settings:
     from cilint.config.settings import load_settings
     from cilint.rules.registry import rule_levels
+    from cilint.suppression import file_ignores
 
     root = _resolve_root(args.root)
     settings = load_settings(root, Path(args.config).resolve() if args.config else None)
     rule_levels(settings)  # an unknown rule in the configuration stops here, before any work
+    file_ignores(settings)
     return settings
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from cilint.inputs.discovery import relative_to_base
 from cilint.inputs.kinds import Kind
+from cilint.yaml.comments import SuppressionComment
 from cilint.yaml.json_path import JsonPath
 from cilint.yaml.loading import YamlProblem
 from cilint.yaml.source_map import SourceMap
@@ -37,6 +38,7 @@ class ParsedFile:
     source: SourceMap = field(default_factory=SourceMap)
     yaml_problems: list[YamlProblem] = field(default_factory=list)
     violations: list[Violation] = field(default_factory=list)
+    suppressions: tuple[SuppressionComment, ...] = ()  # its `# cilint: ignore[...]` comments
 
     @property
     def relative(self) -> str:

@@ -8,6 +8,7 @@ import msgspec
 from cilint.facts.model import FileFacts
 from cilint.findings import Finding
 from cilint.inputs.kinds import Kind
+from cilint.yaml.comments import SuppressionComment
 
 
 class FileResult(msgspec.Struct, frozen=True, array_like=True):
@@ -19,3 +20,4 @@ class FileResult(msgspec.Struct, frozen=True, array_like=True):
     findings: tuple[Finding, ...]  # all resolved (no `place`)
     skipped: str | None = None  # why the file was not checked, when it was not
     facts: FileFacts = msgspec.field(default_factory=FileFacts)
+    suppressions: tuple[SuppressionComment, ...] = ()  # `# cilint: ignore[...]` comments

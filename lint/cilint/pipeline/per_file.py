@@ -18,6 +18,7 @@ from cilint.inputs.discovery import InputFile
 from cilint.inputs.kinds import INPUT_KINDS, MANIFEST_SCHEMAS, Kind
 from cilint.rules.context import FileContext
 from cilint.tags import Registries
+from cilint.yaml.comments import suppression_comments
 from cilint.yaml.json_path import JsonPath
 from cilint.yaml.loading import BOM, INVALID_JSON, INVALID_UTF8, LoadedYaml, YamlProblem, load_yaml
 from cilint.yaml.source_map import SourceMap
@@ -124,8 +125,10 @@ def analyze(
     ctx.loaded = loaded.documents
     ctx.yaml_problems = list(loaded.problems)
     ctx.readable = not any(p.stops_reading for p in loaded.problems)
+    if row.parsed and not any(p.kind == INVALID_UTF8 for p in loaded.problems):
+        ctx.suppressions = suppression_comments(content)
     # Imported here: a run answered from the cache (explain, a PATH run) never analyses a file.
-    from cilint.rules.registry import FILE_RULES
+    from cilint.rules.registry import FILE_RULES, RULE_NAMES
     from cilint.schema.violations import violations
 
     strict = row.strict
@@ -140,12 +143,15 @@ def analyze(
     if not ctx.documents and kind is Kind.STEP_OTHER:
         ctx.documents = [Document(i, (), d) for i, d in enumerate(loaded.documents)]
 
+    ctx.rule_names = RULE_NAMES
     findings: list[Finding] = []
     for rule in FILE_RULES:
         if rule.RULE.name not in disabled:
             findings.extend(rule.check(ctx))
     facts = _facts(ctx, content, registries or _default_registries())
-    return FileResult(item.path, kind, tuple(sorted(findings)), facts=facts)
+    return FileResult(
+        item.path, kind, tuple(sorted(findings)), facts=facts, suppressions=ctx.suppressions
+    )
 
 
 def warm_up() -> None:

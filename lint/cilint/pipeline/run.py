@@ -28,10 +28,11 @@ from cilint.location import Location
 from cilint.pipeline.results import CheckResult, LoadedTree
 from cilint.pipeline.workers import Fresh, Job, Workers, analyse_batch, batches, locate_batch
 from cilint.pipeline.workers import store as workers_store
-from cilint.rules.context import RuleContext, TreeContext
+from cilint.rules.context import RuleContext, TreeContext, everything
 from cilint.rules.reads import Demand, Read
 from cilint.rules.registry import TREE_RULES, rule_levels
 from cilint.rules.spec import TreeRule
+from cilint.suppression import comments_of, suppress
 
 T = TypeVar("T")
 
@@ -107,14 +108,20 @@ def run_check(
     with session(settings, options) as (inventory, cache, workers):
         run = _findings(settings, selection, inventory, cache, workers)
         inventory.skipped = list(run.skipped)
-        chosen = (lambda path: True) if selection is None else selector(selection)
+        chosen = everything if selection is None else selector(selection)
         findings = locate_findings(
             [f for f in run.findings if chosen(f.path)], settings.root, workers
         )
+        if run.suppressed is None:
+            assert run.tree is not None  # only a stored run comes suppressed
+            applied = suppress(settings, findings, comments_of(run.tree.results), chosen)
+            findings, suppressed = applied.findings, applied.suppressed
+        else:
+            suppressed = [f for f in run.suppressed if chosen(f.path)]
         reported = sum(1 for path in run.checked if chosen(path))
         findings = with_levels(settings, findings)
         findings.sort(key=sort_key)
-        return CheckResult(findings, inventory, reported, run.tree)
+        return CheckResult(findings, inventory, reported, run.tree, suppressed=suppressed)
 
 
 def with_levels(settings: Settings, findings: list[Finding]) -> list[Finding]:
@@ -134,11 +141,15 @@ class _Run:
     checked: list[str]
     skipped: list[tuple[str, str]]
     tree: LoadedTree | None = None  # None when a stored run answered
+    # What suppressions left out, once applied (a stored run was stored with them applied).
+    suppressed: list[Finding] | None = None
 
 
 def _stored_run(cache: ResultCache, key: str) -> _Run | None:
     stored = cache.run(key)
-    return None if stored is None else _Run(stored.findings, stored.checked, stored.skipped)
+    if stored is None:
+        return None
+    return _Run(stored.findings, stored.checked, stored.skipped, suppressed=stored.suppressed)
 
 
 def _findings(
@@ -152,7 +163,7 @@ def _findings(
     at least those located in its files; with the files checked and skipped."""
     keys = file_keys(settings, inventory, cache)
     complete = keys.complete  # every key known from the stats: the run's key is known now
-    run = run_key(salt(settings), keys.keys.items()) if complete else ""
+    run = run_key(_run_salt(settings), keys.keys.items()) if complete else ""
     if cache and complete and (stored := _stored_run(cache, run)):
         return stored  # nothing changed: no result is loaded
     chosen = None if selection is None else selector(selection)
@@ -164,7 +175,7 @@ def _findings(
     )
     results = analyse_inputs(settings, inventory, workers, cache, keys, load_all=not partial)
     if not complete:
-        run = run_key(salt(settings), keys.keys.items())
+        run = run_key(_run_salt(settings), keys.keys.items())
         if cache and (stored := _stored_run(cache, run)):
             return stored  # files were touched, their bytes did not change
     if partial:
@@ -177,9 +188,12 @@ def _findings(
     if cache is None or selection is not None:  # a partial run locates only its own findings
         return _Run(tree.findings, tree.checked, tree.skipped, tree)
     findings = locate_findings(tree.findings, settings.root, workers)
+    applied = suppress(settings, findings, comments_of(tree.results), everything)
     _settle(workers, cache)
-    cache.store_run(run, StoredRun(findings, tree.checked, tree.skipped))
-    return _Run(findings, tree.checked, tree.skipped, tree)
+    cache.store_run(
+        run, StoredRun(applied.findings, tree.checked, tree.skipped, applied.suppressed)
+    )
+    return _Run(applied.findings, tree.checked, tree.skipped, tree, applied.suppressed)
 
 
 def _partial_tree(
@@ -358,6 +372,12 @@ def _disabled(settings: Settings) -> frozenset[str]:
 def salt(settings: Settings) -> str:
     """Everything besides a file's path and bytes that its result depends on."""
     return cache_salt(settings.policy.raw, settings.layout, sorted(_disabled(settings)))
+
+
+def _run_salt(settings: Settings) -> str:
+    """What a stored run depends on besides its files: their results' salt, and the
+    `per_file_ignores` applied to its findings before it is stored."""
+    return f"{salt(settings)}:{settings.per_file_ignores!r}"
 
 
 @dataclass

@@ -16,6 +16,8 @@ def counts(result: CheckResult) -> dict[str, object]:
     }
     if result.baselined is not None:
         found["baselined"] = len(result.baselined)
+    if result.suppressed:
+        found["suppressed"] = len(result.suppressed)
     change = result.change
     if change is not None:
         found["change"] = {

@@ -16,6 +16,7 @@ from cilint.facts.positions import Positions
 from cilint.findings import Finding, Fix, Severity
 from cilint.graph.mirror_views import MirrorView, cluster_names, views
 from cilint.graph.tag_graph import TagGraph
+from cilint.rules.names import RuleNames
 from cilint.rules.reads import Demand, GraphReads, Read, undeclared
 from cilint.rules.spec import RuleSpec
 from cilint.tags import Registries, parse_ist
@@ -24,6 +25,9 @@ from cilint.tags import Registries, parse_ist
 @dataclass
 class FileContext(ParsedFile):
     """A parsed file, and how a per-file rule reports on it."""
+
+    # Every rule's code and name (the per-file stage sets the registry's table).
+    rule_names: RuleNames = field(default_factory=dict)
 
     def finding(
         self,

@@ -19,6 +19,7 @@ from cilint.rules import (
     empty_document,
     encoding,
     file_name,
+    invalid_suppression,
     legacy_form,
     metadata_mismatch,
     mirror_kind_mismatch,
@@ -34,8 +35,10 @@ from cilint.rules import (
     unknown_key,
     unproduced_tag,
     unresolved_step,
+    unused_suppression,
     yaml_syntax,
 )
+from cilint.rules.names import rule_names
 from cilint.rules.spec import FileRule, Rule, TreeRule
 
 if TYPE_CHECKING:
@@ -53,6 +56,7 @@ FILE_RULES: tuple[FileRule, ...] = (
     legacy_form,
     file_name,
     metadata_mismatch,
+    invalid_suppression,
 )
 
 # Rules that look at the tag graph of the whole tree (run after every file is analysed).
@@ -72,7 +76,12 @@ TREE_RULES: tuple[TreeRule, ...] = (
     mirror_scope_shadow,
 )
 
-ALL_RULES: tuple[Rule, ...] = FILE_RULES + TREE_RULES
+# Rules the run reports itself, once every other finding is known (`cilint.suppression`).
+RUN_RULES: tuple[Rule, ...] = (unused_suppression,)
+
+ALL_RULES: tuple[Rule, ...] = FILE_RULES + TREE_RULES + RUN_RULES
+
+RULE_NAMES = rule_names(module.RULE for module in ALL_RULES)
 
 
 def find_rule(name_or_code: str) -> Rule | None:
