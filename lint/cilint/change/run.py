@@ -11,6 +11,7 @@ the files their changed facts name, each end with everything its findings depend
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from itertools import chain
@@ -48,6 +49,7 @@ from cilint.pipeline.run import (
     with_levels,
 )
 from cilint.pipeline.workers import Workers
+from cilint.rules import unused_suppression
 from cilint.rules.context import everything
 from cilint.rules.reads import Demand
 from cilint.suppression import comments_of, suppress
@@ -372,6 +374,7 @@ class ChangeRun:
     causes: dict[int, Cause]  # position in `now` → cause, for introduced findings elsewhere
     inventory: Inventory
     tree: LoadedTree | None = None
+    base: list[Finding] = field(default_factory=list)  # the compared files' findings at the base
 
 
 def evaluate(
@@ -421,7 +424,7 @@ def compare_change(
         if ends.reworded is not None:  # the reported ones, with their suggestions
             now = _reworded(now, new, wanted, ends.reworded)
         causes = _causes(settings, change, ends, now, new)
-        return ChangeRun(change, now, new, fixed, causes, inventory, tree=ends.now)
+        return ChangeRun(change, now, new, fixed, causes, inventory, ends.now, base_findings)
 
     return evaluate(settings, base, compare, options, given)
 
@@ -503,7 +506,43 @@ def hook_check(
         elif cause is not None and owned(cause, given, present, anchor):
             picked.append(replace(finding, introduced=True, cause=cause))
     reported = sum(1 for p in run.tree.checked if given(p)) if run.tree else 0
-    return _result(settings, run, picked, reported, complete=given)
+    result = _result(settings, run, picked, reported, complete=given)
+    result.findings = _unused_marked(settings, run, result.findings)
+    return result
+
+
+def _unused_marked(settings: Settings, run: ChangeRun, findings: list[Finding]) -> list[Finding]:
+    """`findings` with each unused-suppression marked introduced unless its file had the same
+    one at the base (they are found after the comparison, from the located findings)."""
+    unused = unused_suppression.RULE.name
+    paths = {f.path for f in findings if f.rule == unused}
+    if not paths:
+        return findings
+    old: Counter[tuple[str, str, str, str]] = Counter()
+    positions = Positions(settings.root, contents=run.change.base_contents)
+    for path in paths:
+        if path not in run.change.paths:  # unchanged: the same comments at both ends
+            old.update(f.identity() for f in findings if f.path == path and f.rule == unused)
+            continue
+        result = run.change.base_results.get(path)
+        if result is None or not result.suppressions:
+            continue
+        located = []
+        for finding in (f for f in run.base if f.path == path):
+            if finding.place is not None:
+                where = positions.locate(finding.place)
+                finding = replace(finding, line=max(where.line, 1), column=max(where.column, 1))
+            located.append(finding)
+        at_base = suppress(settings, located, {path: result.suppressions}, path.__eq__)
+        old.update(f.identity() for f in at_base.findings if f.rule == unused)
+    marked = []
+    for finding in findings:
+        if finding.rule == unused:
+            identity = finding.identity()
+            finding = replace(finding, introduced=old[identity] <= 0)
+            old[identity] -= 1
+        marked.append(finding)
+    return marked
 
 
 def changed_since_check(
