@@ -508,6 +508,9 @@ def hook_check(
     reported = sum(1 for p in run.tree.checked if given(p)) if run.tree else 0
     result = _result(settings, run, picked, reported, complete=given)
     result.findings = _unused_marked(settings, run, result.findings)
+    if result.change is not None:
+        existing = sum(1 for f in result.findings if f.introduced is False)
+        result.change = replace(result.change, existing=existing)
     return result
 
 
