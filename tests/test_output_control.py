@@ -75,7 +75,7 @@ def test_statistics_counts_each_rule(everything: list[dict]) -> None:  # type: i
 
 
 def test_quiet_prints_the_findings_only(everything: list[dict]) -> None:  # type: ignore[type-arg]
-    lines = cilint("--quiet").stdout.splitlines()
+    lines = cilint("--quiet", "--min-severity", "info").stdout.splitlines()
     assert len(lines) == len(everything)
     assert all(line.startswith(f["path"]) for line, f in zip(lines, everything, strict=True))
 
@@ -84,3 +84,43 @@ def test_exit_zero() -> None:
     assert cilint().returncode == 1
     assert cilint("--exit-zero").returncode == 0
     assert cilint("--exit-zero", "--select", "X9").returncode == 2
+
+
+def test_min_severity_hides_infos_from_text_and_sarif_by_default(
+    everything: list[dict],  # type: ignore[type-arg]
+) -> None:
+    infos = [f for f in everything if f["severity"] == "info"]
+    assert infos, "the example tree has conditional-tag infos"
+    text = cilint("--quiet").stdout.splitlines()
+    assert len(text) == len(everything) - len(infos)
+    sarif = json.loads(cilint("--format", "sarif").stdout)["runs"][0]["results"]
+    assert {r["level"] for r in sarif} == {"error", "warning"}
+    assert len(cilint("--quiet", "--min-severity", "info").stdout.splitlines()) == len(everything)
+    errors_only = json.loads(cilint("--format", "json", "--min-severity", "error").stdout)
+    assert {f["severity"] for f in errors_only["findings"]} == {"error"}
+    assert errors_only["summary"]["hidden"] == len(everything) - len(errors_only["findings"])
+
+
+def test_hidden_findings_still_decide_the_exit_code() -> None:
+    # --fail-level info shows the infos that fail the run (never hidden above it) ...
+    run = cilint("--quiet", "--select", "T002", "--fail-level", "info")
+    assert run.returncode == 1 and "T002" in run.stdout
+    # ... and a --min-severity above the fail level hides them, without changing the verdict.
+    run = cilint("--quiet", "--select", "T002", "--fail-level", "info", "--min-severity", "error")
+    assert run.returncode == 1 and run.stdout == ""
+
+
+def test_select_and_extend_select_turn_on_rules_the_config_turns_off(tmp_path: Path) -> None:
+    config = tmp_path / "cilint.yaml"
+    config.write_text("rules:\n  conditional-tag: 'off'\n  T001: 'off'\n")
+
+    def codes(*args: str) -> Counter[str]:
+        run = cilint("--format", "json", "--config", str(config), *args)
+        return Counter(f["code"] for f in json.loads(run.stdout)["findings"])
+
+    default = codes()
+    assert "T002" not in default and "T001" not in default
+    extended = codes("--extend-select", "T002")
+    assert extended["T002"] == 2 and "T001" not in extended
+    assert extended - Counter({"T002": 2}) == default
+    assert set(codes("--select", "T001", "--extend-select", "conditional-tag")) == {"T001", "T002"}

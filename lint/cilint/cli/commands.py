@@ -55,8 +55,9 @@ def check(args: argparse.Namespace) -> Done:
     from cilint.atomic_write import write_atomically
     from cilint.pipeline.run import relative_selection
     from cilint.report import ReportOptions, renderer
+    from cilint.report.shown import at_least, default_min_severity
 
-    settings = _settings(args)
+    settings = _selected_on(_settings(args), args)
     root = settings.root
     selection = relative_selection(root, args.paths) if args.paths else None
     if args.diff and not args.fix:
@@ -102,7 +103,13 @@ def check(args: argparse.Namespace) -> Done:
     if args.statistics and args.format == "text":
         report = _statistics(result)
     else:
-        report = renderer(args.format)(result, options)
+        shown = at_least(
+            result,
+            Severity.parse(args.min_severity)
+            if args.min_severity
+            else default_min_severity(args.format, fail_level),
+        )
+        report = renderer(args.format)(shown, options)
     if args.output:
         try:
             write_atomically(Path(args.output), report)
@@ -116,13 +123,32 @@ def check(args: argparse.Namespace) -> Done:
     return Done(EXIT_FINDINGS if failing else EXIT_OK, result)
 
 
+def _selected_on(settings: Settings, args: argparse.Namespace) -> Settings:
+    """`settings` with the rules `--select`/`--extend-select` name turned on where
+    `.cilint.yaml` turns them off (the command line wins, as in ruff)."""
+    from dataclasses import replace
+
+    from cilint.rules.registry import chosen_rules, find_rule
+
+    named = chosen_rules([*args.select, *args.extend_select])
+    if not named:
+        return settings
+    options = {
+        key: level
+        for key, level in settings.rule_options.items()
+        if not (level == "off" and (module := find_rule(key)) and module.RULE.name in named)
+    }
+    return replace(settings, rule_options=options)
+
+
 def _chosen(result: CheckResult, args: argparse.Namespace) -> None:
-    """Keep the findings of the rules `--select` names (all by default), minus `--ignore`'s."""
+    """Keep the findings of the rules `--select` and `--extend-select` name (all without
+    `--select`), minus `--ignore`'s."""
     from cilint.rules.registry import chosen_rules
 
     if not args.select and not args.ignore:
         return
-    keep = chosen_rules(args.select) if args.select else None
+    keep = chosen_rules([*args.select, *args.extend_select]) if args.select else None
     drop = chosen_rules(args.ignore) if args.ignore else set()
     result.findings = [
         f for f in result.findings if (keep is None or f.rule in keep) and f.rule not in drop

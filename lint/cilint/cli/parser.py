@@ -98,6 +98,21 @@ def build_parser() -> argparse.ArgumentParser:
         "(T001,unknown-key,M); repeatable",
     )
     check.add_argument(
+        "--extend-select",
+        action="append",
+        default=[],
+        metavar="RULES",
+        help="report these rules as well (same forms as --select); like --select, turns on "
+        "rules that .cilint.yaml sets to off",
+    )
+    check.add_argument(
+        "--min-severity",
+        choices=("error", "warning", "info"),
+        help="lowest severity the report shows; the others are counted, and still decide the "
+        "exit code (default: warning for text, sarif and github, info for the others, never "
+        "above --fail-level)",
+    )
+    check.add_argument(
         "--ignore",
         action="append",
         default=[],

@@ -18,6 +18,8 @@ def counts(result: CheckResult) -> dict[str, object]:
         found["baselined"] = len(result.baselined)
     if result.suppressed:
         found["suppressed"] = len(result.suppressed)
+    if result.hidden:
+        found["hidden"] = len(result.hidden)
     change = result.change
     if change is not None:
         found["change"] = {
