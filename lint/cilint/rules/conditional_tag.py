@@ -22,6 +22,16 @@ base_images:
 Nothing to fix when ART publishes the tag; check that it does (`cilint explain`), or pull a
 promoted tag.
 
+**One finding per consumer, shown on demand**
+A busy pattern-covered tag is pulled by thousands of configs (21,753 findings over 16 tags at
+30,000 generated configs; 29,608 over 34 tags in a tree of real files), so text, SARIF and
+github reports hide infos by default and count them (`--min-severity info` lists them;
+`--statistics` counts them per rule). The finding stays at each consumer rather than once per
+tag: the pre-commit hook reports the findings of the files it is given, so a config that starts
+pulling such a tag learns it there; a suppression, `per_file_ignores` and the baseline work by
+file; and a finding kept at "the first consumer" would move to another file whenever that one
+is renamed or deleted, and show up as new. `cilint explain TAG` lists every consumer of one tag.
+
 **Options**
 None. Set its severity to `off` in `.cilint.yaml` to silence it.
 """
