@@ -14,6 +14,7 @@ from cilint.errors import CilintError
 from cilint.findings import Severity
 
 if TYPE_CHECKING:  # imported lazily at run time, to keep `cilint rules` fast
+    from cilint.cli.progress import ProgressLine
     from cilint.config.settings import Settings
     from cilint.pipeline.results import CheckResult
     from cilint.pipeline.run import RunOptions
@@ -288,7 +289,18 @@ def _run_options(args: argparse.Namespace) -> RunOptions:
     if args.jobs < 0:
         raise CilintError("--jobs must be 0 (one per core) or more")
     cache_dir = None if args.no_cache else _cache_dir(args)
-    return RunOptions(jobs=args.jobs, cache_dir=cache_dir)
+    return RunOptions(jobs=args.jobs, cache_dir=cache_dir, progress=_progress())
+
+
+def _progress() -> ProgressLine | None:
+    """A progress line for cold runs, on a terminal's stderr only: never in pipes or CI logs."""
+    from cilint.cli.terminal import can_redraw
+
+    if not can_redraw(sys.stderr, os.environ):
+        return None
+    from cilint.cli.progress import ProgressLine
+
+    return ProgressLine(sys.stderr)
 
 
 def cache(args: argparse.Namespace) -> Done:
