@@ -128,7 +128,10 @@ GIZMO_FINDINGS = [
     (24, 12, "R001"),
 ]
 
-FINDING_LINE = re.compile(r"^(?P<path>[^\s:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]\d{3}) \[")
+FINDING_LINE = re.compile(
+    r"^(?P<path>[^\s:]+):(?P<line>\d+):(?P<col>\d+): (?:error|warning|info): "
+    r"(?P<code>[A-Z]\d{3}) \["
+)
 GIT_ID = ["-c", "user.email=t@example.invalid", "-c", "user.name=t"]
 
 
@@ -342,13 +345,15 @@ def test_hook_fails_on_a_deleted_promotion_at_its_unchanged_consumers(
     user = lines_at(out, USER)
     mapping = lines_at(out, MAPPING)
     assert len(user) == 1 and len(mapping) == 1, out
-    assert user[0].startswith(f"{USER}:2:3: T001 [unproduced-tag] acme/thing:thing "), user
+    assert user[0].startswith(f"{USER}:2:3: error: T001 [unproduced-tag] acme/thing:thing "), user
     assert user[0].endswith(cause), user
-    assert mapping[0].startswith(f"{MAPPING}:1:1: T001 [unproduced-tag] acme/thing:thing "), mapping
+    assert mapping[0].startswith(
+        f"{MAPPING}:1:1: error: T001 [unproduced-tag] acme/thing:thing "
+    ), mapping
     assert mapping[0].endswith(cause), mapping
     # Nothing else: the staged file is clean, and old findings elsewhere are not the change's.
     assert len(finding_lines(out)) == 2, out
-    assert "Against HEAD, 1 changed input: 2 finding(s) introduced, 0 fixed." in out
+    assert "Against HEAD, 1 changed input: 2 findings introduced, 0 fixed." in out
 
 
 def test_hook_fails_on_a_disabled_promotion_and_a_removed_supplemental_image(
@@ -360,23 +365,29 @@ def test_hook_fails_on_a_disabled_promotion_and_a_removed_supplemental_image(
     disabled = caused(THING, PROMOTION_LINE, at_base=False)  # the stanza is still there
     mapping = lines_at(out, MAPPING)
     assert len(mapping) == 1, out
-    assert mapping[0].startswith(f"{MAPPING}:1:1: T003 [disabled-producer] acme/thing:thing "), out
+    assert mapping[0].startswith(
+        f"{MAPPING}:1:1: error: T003 [disabled-producer] acme/thing:thing "
+    ), out
     assert mapping[0].endswith(disabled), mapping
     user = lines_at(out, USER)
     assert len(user) == 2, out
-    assert user[0].startswith(f"{USER}:2:3: T003 [disabled-producer] acme/thing:thing "), user
+    assert user[0].startswith(f"{USER}:2:3: error: T003 [disabled-producer] acme/thing:thing "), (
+        user
+    )
     assert user[0].endswith(disabled), user
-    assert user[1].startswith(f"{USER}:6:3: T001 [unproduced-tag] openshift/centos:stream9 "), user
+    assert user[1].startswith(
+        f"{USER}:6:3: error: T001 [unproduced-tag] openshift/centos:stream9 "
+    ), user
     assert user[1].endswith(caused(MIRROR, CENTOS_LINE, at_base=True)), user
     # The staged _config.yaml's own old findings are reported, marked as old.
     mirror = lines_at(out, MIRROR)
     assert [line.split(" [")[0] for line in mirror] == [
-        f"{MIRROR}:2:3: T005",
-        f"{MIRROR}:4:3: T006",
+        f"{MIRROR}:2:3: error: T005",
+        f"{MIRROR}:4:3: error: T006",
     ]
     assert all(line.endswith(" [already at the base]") for line in mirror), mirror
     assert len(finding_lines(out)) == 5, out
-    assert "3 finding(s) introduced, 0 fixed." in out
+    assert "3 findings introduced, 0 fixed." in out
 
 
 def test_hook_passes_an_unrelated_change_although_old_findings_remain(
@@ -386,7 +397,7 @@ def test_hook_passes_an_unrelated_change_although_old_findings_remain(
     out = run.stdout
     assert run.returncode == 0, out + run.stderr
     assert "Passed" in out and finding_lines(out) == [], out
-    assert "Against HEAD, 3 changed inputs: 0 finding(s) introduced, 0 fixed." in out
+    assert "Against HEAD, 3 changed inputs: 0 findings introduced, 0 fixed." in out
     # The tree still has its old, unrelated findings (the same ones as at the base).
     whole = cilint(tree, "check", "--format", "json")
     assert whole.returncode == 1, whole.stderr

@@ -57,7 +57,7 @@ def test_hook_fails_and_reports_only_the_staged_files(
 ) -> None:
     out = hook_run.stdout
     assert hook_run.returncode == 1, out + hook_run.stderr
-    assert "acme-widget-release-1.0.yaml:3:11: S003 [numeric-string]" in out
-    assert "acme-widget-release-1.0.yaml:29:3: S002 [unknown-key]" in out
+    assert "acme-widget-release-1.0.yaml:3:11: error: S003 [numeric-string]" in out
+    assert "acme-widget-release-1.0.yaml:29:3: warning: S002 [unknown-key]" in out
     # Files with findings that were not staged are not reported.
     assert "acme-gadget" not in out and "step-registry" not in out

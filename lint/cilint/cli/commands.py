@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ from cilint.errors import CilintError
 from cilint.findings import Severity
 
 if TYPE_CHECKING:  # imported lazily at run time, to keep `cilint rules` fast
+    from cilint.cli.progress import ProgressLine
     from cilint.config.settings import Settings
     from cilint.pipeline.results import CheckResult
     from cilint.pipeline.run import RunOptions
@@ -53,6 +55,7 @@ def _resolve_root(raw: str | None) -> Path:
 
 def check(args: argparse.Namespace) -> Done:
     from cilint.atomic_write import write_atomically
+    from cilint.cli.terminal import is_terminal, use_color
     from cilint.pipeline.run import relative_selection
     from cilint.report import ReportOptions, renderer
     from cilint.report.shown import at_least, default_min_severity
@@ -87,18 +90,18 @@ def check(args: argparse.Namespace) -> Done:
             "the release repository?",
             file=sys.stderr,
         )
-    if args.show_files:
-        for item in result.inventory.files:
-            print(f"{item.kind}\t{item.path}", file=sys.stderr)
-        for path, reason in result.inventory.skipped:
-            print(f"skipped\t{path}\t{reason}", file=sys.stderr)
+    if args.show_files:  # on stdout, before the report: it is what was asked for
+        listing = [f"{item.kind}\t{item.path}\n" for item in result.inventory.files]
+        listing += [f"skipped\t{path}\t{reason}\n" for path, reason in result.inventory.skipped]
+        sys.stdout.write("".join(listing))
     fail_level = Severity.parse(args.fail_level) if args.fail_level else settings.fail_level
-    to_terminal = args.output is None and sys.stdout.isatty()
-    color = args.color == "always" or (
-        args.color == "auto" and to_terminal and "NO_COLOR" not in os.environ
-    )
+    to_terminal = args.output is None and is_terminal(sys.stdout)
     options = ReportOptions(
-        fail_level=fail_level, color=color, grouped=to_terminal, summary=not args.quiet
+        fail_level=fail_level,
+        color=use_color(args.color, to_terminal, os.environ),
+        grouped=to_terminal,
+        summary=not args.quiet,
+        width=shutil.get_terminal_size().columns if to_terminal else 0,
     )
     if args.statistics and args.format == "text":
         report = _statistics(result)
@@ -312,7 +315,18 @@ def _run_options(args: argparse.Namespace) -> RunOptions:
     if args.jobs < 0:
         raise CilintError("--jobs must be 0 (one per core) or more")
     cache_dir = None if args.no_cache else _cache_dir(args)
-    return RunOptions(jobs=args.jobs, cache_dir=cache_dir)
+    return RunOptions(jobs=args.jobs, cache_dir=cache_dir, progress=_progress())
+
+
+def _progress() -> ProgressLine | None:
+    """A progress line for cold runs, on a terminal's stderr only: never in pipes or CI logs."""
+    from cilint.cli.terminal import can_redraw
+
+    if not can_redraw(sys.stderr, os.environ):
+        return None
+    from cilint.cli.progress import ProgressLine
+
+    return ProgressLine(sys.stderr)
 
 
 def cache(args: argparse.Namespace) -> Done:

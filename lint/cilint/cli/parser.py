@@ -4,7 +4,7 @@ renderer registries (`cilint.report.FORMATS`, `cilint.graph.neighbourhood.RENDER
 from __future__ import annotations
 
 import argparse
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from cilint import __version__
 from cilint.graph.neighbourhood import RENDERERS as GRAPH_FORMATS
@@ -18,14 +18,79 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_ERROR, f"{self.prog}: error: {message}\n")
 
 
+DESCRIPTION = """\
+cilint checks an openshift/release checkout before a change merges. It validates the
+ci-operator configs, the step registry, the image-mirroring configs and the clusters' mirror
+sets against their schemas, follows every image tag from the configs that pull it to the
+promotion or mirror that produces it, and reports what would break a job, with the file, line
+and column. It always loads the whole tree: run it at the repository's root, or give --root.
+
+exit codes: 0 no finding at or above --fail-level, 1 findings, 2 usage, configuration or
+internal error (one line on stderr)."""
+
+EPILOG = """\
+examples:
+  cilint check
+      check the whole tree and report every finding
+  cilint check ci-operator/config/openshift/etcd/openshift-etcd-main.yaml
+      the pre-commit hook: these files' findings, and what their change breaks elsewhere
+  cilint check --changed-since origin/main --format junit -o junit_cilint.xml
+      the pull-request job: only what the branch introduces, as JUnit for Prow
+  cilint explain quay.io/openshift/ci:ocp_4.18_base-rhel9
+      where an image tag comes from, who pulls it, what to do when it is missing
+  cilint check --format sarif -o cilint.sarif
+      every finding as SARIF, for GitHub code scanning
+
+`cilint COMMAND --help` describes a command's options; `cilint rules` lists the rules and
+`cilint rule NAME` documents one."""
+
+# What each report format is for (`--format`'s help); every format of cilint.report.FORMATS
+# needs its line (tests/test_help.py).
+FORMAT_HELP = {
+    "text": "for people (the default): in pipes and files one line a finding, "
+    "path:line:col: severity: CODE [rule] message; on a terminal grouped by file and wrapped",
+    "json": "the stable machine contract, {version, findings, summary}",
+    "sarif": "SARIF 2.1.0, for GitHub code scanning",
+    "junit": "JUnit XML, one testcase per rule, for Prow's JUnit lens",
+}
+
+GRAPH_FORMAT_HELP = {
+    "dot": "Graphviz, for `dot -Tsvg` (the default)",
+    "mermaid": "a Mermaid flowchart, for Markdown",
+    "json": "the nodes and edges as data",
+}
+
+
+def _choices_help(what: str, meanings: dict[str, str], choices: tuple[str, ...]) -> str:
+    """`what`, then a line for each choice (`_LineFormatter` keeps the lines)."""
+    return "\n".join([f"{what}:", *(f"{name}: {meanings.get(name, '')}" for name in choices)])
+
+
+class _LineFormatter(argparse.HelpFormatter):
+    """argparse's wrapping, with a newline in a help text kept: one line a choice."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        split = super()._split_lines  # not in the comprehension: its scope has no super()
+        return [line for part in text.splitlines() for line in split(part, width)]
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="cilint",
-        description="Configuration linter and image-tag policy checker for OpenShift CI.",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"cilint {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_Parser, help="what to do"
+    )
+
+    def command(name: str, help: str, **options: Any) -> argparse.ArgumentParser:
+        return commands.add_parser(
+            name, help=help, description=help, formatter_class=_LineFormatter, **options
+        )
 
     run_options = _Parser(add_help=False)
     run_options.add_argument(
@@ -44,9 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run_options.add_argument("--no-cache", action="store_true", help="neither read nor write it")
 
-    check = commands.add_parser(
-        "check", help="check a release repository tree", parents=[run_options]
-    )
+    check = command("check", help="check a release repository tree", parents=[run_options])
     check.add_argument(
         "paths",
         nargs="*",
@@ -58,14 +121,30 @@ def build_parser() -> argparse.ArgumentParser:
         "--root", help="release repository root (default: git top level of the working directory)"
     )
     check.add_argument("--config", help="cilint configuration file (default: ROOT/.cilint.yaml)")
-    check.add_argument("--format", choices=tuple(FORMATS), default="text")
-    check.add_argument("--output", "-o", help="write the report to this file (atomically)")
+    check.add_argument(
+        "--format",
+        choices=tuple(FORMATS),
+        default="text",
+        help=_choices_help("how to write the report", FORMAT_HELP, tuple(FORMATS)),
+    )
+    check.add_argument(
+        "--output", "-o", metavar="FILE", help="write the report to this file (atomically)"
+    )
     check.add_argument(
         "--fail-level",
         choices=("error", "warning", "info"),
         help="lowest severity that makes the exit code 1 (default: error)",
     )
-    check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    check.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="whether to colour the text report:\n"
+        "auto: on a terminal, unless NO_COLOR is set or TERM=dumb; in a pipe too when "
+        "FORCE_COLOR is set (the default)\n"
+        "always: whatever the output and the environment\n"
+        "never: plain text",
+    )
     check.add_argument(
         "--fix",
         action="store_true",
@@ -146,9 +225,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="list every input with its kind, and every skipped file with why",
     )
-    check.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    check.add_argument(  # no default: `cilint --debug check` keeps the top level's
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="show tracebacks of internal errors",
+    )
 
-    explain = commands.add_parser(
+    explain = command(
         "explain",
         help="where an image tag comes from, who uses it, why it is missing",
         parents=[run_options],
@@ -160,7 +244,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     explain.add_argument("--root", help="release repository root (default: git top level)")
     explain.add_argument("--config", help="cilint configuration file")
-    explain.add_argument("--format", choices=("text", "json"), default="text")
+    explain.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text: the answer for people (default); json: the same as one object",
+    )
     explain.add_argument(
         "--all",
         action="store_true",
@@ -168,7 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="list every file that imports the tag's whole stream (default: the first 5)",
     )
 
-    impact = commands.add_parser(
+    impact = command(
         "impact",
         help="what a change alters: tags whose producers change (and who pulls them), mirror "
         "orders that change per cluster",
@@ -187,9 +276,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     impact.add_argument("--root", help="release repository root (default: git top level)")
     impact.add_argument("--config", help="cilint configuration file")
-    impact.add_argument("--format", choices=("text", "json"), default="text")
+    impact.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text: the report for a reviewer (default); json: the same as one object",
+    )
 
-    baseline = commands.add_parser(
+    baseline = command(
         "baseline",
         help="write the findings already there as the baseline, or check it for stale entries",
         parents=[run_options],
@@ -204,7 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
     baseline.add_argument("--root", help="release repository root (default: git top level)")
     baseline.add_argument("--config", help="cilint configuration file")
 
-    graph = commands.add_parser(
+    graph = command(
         "graph", help="the neighbourhood of a tag or a file, as a picture", parents=[run_options]
     )
     graph.add_argument(
@@ -215,16 +309,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     graph.add_argument("--root", help="release repository root (default: git top level)")
     graph.add_argument("--config", help="cilint configuration file")
-    graph.add_argument("--format", choices=tuple(GRAPH_FORMATS), default="dot")
+    graph.add_argument(
+        "--format",
+        choices=tuple(GRAPH_FORMATS),
+        default="dot",
+        help=_choices_help("how to draw it", GRAPH_FORMAT_HELP, tuple(GRAPH_FORMATS)),
+    )
 
-    cache = commands.add_parser("cache", help="manage the result cache")
+    cache = command("cache", help="manage the result cache")
     cache.add_argument(
         "action", choices=("clean", "dir"), help="clean: delete it; dir: print where"
     )
-    cache.add_argument("--cache-dir", metavar="DIR")
+    cache.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="the cache to act on (default: $CILINT_CACHE_DIR, else $XDG_CACHE_HOME/cilint or "
+        "~/.cache/cilint)",
+    )
 
-    rules = commands.add_parser("rules", help="list every rule")
-    rules.add_argument("--format", choices=("text", "markdown"), default="text")
-    rule = commands.add_parser("rule", help="print the documentation of one rule")
-    rule.add_argument("name", metavar="NAME-OR-CODE")
+    rules = command("rules", help="list every rule")
+    rules.add_argument(
+        "--format",
+        choices=("text", "markdown"),
+        default="text",
+        help="text: aligned columns (default); markdown: the table of the README",
+    )
+    rule = command("rule", help="print the documentation of one rule")
+    rule.add_argument(
+        "name", metavar="NAME-OR-CODE", help="the rule's name (unknown-key) or code (S002)"
+    )
     return parser

@@ -24,7 +24,7 @@ from cilint.errors import CilintError
 from cilint.findings import Severity
 from cilint.inputs.discovery import Layout
 from cilint.resources import data_dir, policy_path
-from cilint.schema.messages import schema_message, unknown_key_message
+from cilint.schema.messages import boolean_hint, schema_message, unknown_key_message
 from cilint.schema.violations import violations
 from cilint.tags import Registries
 from cilint.yaml.json_path import format_path
@@ -82,6 +82,8 @@ def _read_validated(path: Path, stem: str, what: str) -> dict[str, Any]:
         line, column = loaded.source.locate(0, violation.path, violation.at)
         if violation.category == "numeric-string":
             message = f"{format_path(violation.subject)}: expected a string"
+            if isinstance(violation.instance, bool):
+                message += f"; {boolean_hint(violation.instance)}"
         elif violation.category == "unknown-key":
             message = unknown_key_message(violation)
         else:

@@ -26,7 +26,15 @@ from cilint.inputs.discovery import InputFile, Inventory, discover
 from cilint.inputs.kinds import Kind
 from cilint.location import Location
 from cilint.pipeline.results import CheckResult, LoadedTree
-from cilint.pipeline.workers import Fresh, Job, Workers, analyse_batch, batches, locate_batch
+from cilint.pipeline.workers import (
+    Fresh,
+    Job,
+    Progress,
+    Workers,
+    analyse_batch,
+    batches,
+    locate_batch,
+)
 from cilint.pipeline.workers import store as workers_store
 from cilint.rules.context import RuleContext, TreeContext, everything
 from cilint.rules.reads import Demand, Read
@@ -52,6 +60,7 @@ class RunOptions:
     jobs: int = 1  # worker processes for the per-file stage; 0 = one per core
     cache_dir: Path | None = None  # None: no persistent cache
     parallel_min: int = 200  # below this many files to analyse, workers cost more than they save
+    progress: Progress | None = None  # told how the per-file stage advances
 
 
 @contextmanager
@@ -80,7 +89,7 @@ def session(
             if options.cache_dir
             else None
         )
-        workers = Workers(options.jobs, options.parallel_min)
+        workers = Workers(options.jobs, options.parallel_min, options.progress)
         try:
             yield inventory, cache, workers
         finally:
@@ -452,17 +461,25 @@ def analyse_inputs(
     job = job_for(settings, cache)
     fresh = Fresh()
     changed: dict[str, tuple[int, int, str]] = {}
-    for batch in workers.map(analyse_batch, job, batches(todo), len(todo)):
-        for outcome in batch:
-            if outcome.error:
-                inventory.skipped.append((outcome.path, outcome.error))
-                keys.stats.pop(outcome.path, None)
-                continue
-            results[outcome.path] = decode(outcome.blob)
-            keys.keys[outcome.path] = outcome.key
-            changed[outcome.path] = (*keys.stats[outcome.path], outcome.key)
-            if outcome.fresh:
-                fresh.add(outcome.key, outcome.blob, outcome.names)
+    progress, done = workers.progress, 0
+    try:
+        for batch in workers.map(analyse_batch, job, batches(todo), len(todo)):
+            for outcome in batch:
+                if outcome.error:
+                    inventory.skipped.append((outcome.path, outcome.error))
+                    keys.stats.pop(outcome.path, None)
+                    continue
+                results[outcome.path] = decode(outcome.blob)
+                keys.keys[outcome.path] = outcome.key
+                changed[outcome.path] = (*keys.stats[outcome.path], outcome.key)
+                if outcome.fresh:
+                    fresh.add(outcome.key, outcome.blob, outcome.names)
+            if progress is not None:  # once a batch: the line redraws at most ~10 times a second
+                done += len(batch)
+                progress.advance(done, len(todo))
+    finally:
+        if progress is not None:
+            progress.end()
     vanished = [path for path in keys.recorded if path not in keys.stats]
     if cache and (fresh or changed or vanished):
         workers.background(workers_store, job, fresh, changed, vanished)

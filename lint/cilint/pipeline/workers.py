@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 import msgspec
 
@@ -183,13 +183,23 @@ def available_cores() -> int:
     return os.cpu_count() or 1
 
 
+class Progress(Protocol):
+    """Told how many of a run's files the per-file stage has analysed (after each batch, not
+    each file); `end` when it is over, or failed."""
+
+    def advance(self, done: int, total: int) -> None: ...
+
+    def end(self) -> None: ...
+
+
 class Workers:
     """A process pool of `jobs` workers (0: one per core), forked on first use; with one job,
     or for little work, tasks run in this process instead."""
 
-    def __init__(self, jobs: int, minimum: int) -> None:
+    def __init__(self, jobs: int, minimum: int, progress: Progress | None = None) -> None:
         self.count = jobs or available_cores()
         self.minimum = minimum  # below this many items, workers cost more than they save
+        self.progress = progress  # told about the per-file stage (`run.analyse_inputs`)
         self._pool: Executor | None = None
         self._pending: list[Future[Any]] = []
 

@@ -11,3 +11,4 @@ class ReportOptions:
     color: bool = False
     grouped: bool = False
     summary: bool = True  # the text format's summary line (`--quiet` leaves it out)
+    width: int = 0  # the terminal's columns, to wrap grouped text output to; 0: never wrap

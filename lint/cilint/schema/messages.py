@@ -74,6 +74,45 @@ def _short(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+# Go's yaml.v2 (YAML 1.1), as cilint reads every file, takes these unquoted words (and y, n and
+# their capitalised forms) for booleans: `rules: {S002: off}` holds false, not "off".
+_BOOLEAN_WORDS = {True: ("on", "yes", "true"), False: ("off", "no", "false")}
+_READ_AS_BOOLEAN = frozenset({"y", "n", *_BOOLEAN_WORDS[True], *_BOOLEAN_WORDS[False]})
+
+
+def _reads_as_boolean(value: object) -> bool:
+    return isinstance(value, str) and value.lower() in _READ_AS_BOOLEAN
+
+
+def boolean_hint(found: bool, meant: str | None = None) -> str:
+    """Why a boolean stands where a word was wanted, and the fix (`meant`: the word it was)."""
+    words = "/".join(_BOOLEAN_WORDS[found])
+    read = f"YAML reads unquoted {words} as {str(found).lower()}"
+    return f"{read}: write {meant!r} in quotes" if meant else f"{read}: quote the word you meant"
+
+
+def _alternatives(values: list[object]) -> str:
+    """The choices as a person writes them, quoted only where YAML needs it: `error, warning,
+    info or 'off'`."""
+    shown = [
+        (repr(v) if _reads_as_boolean(v) else str(v)) if isinstance(v, str) else _short(v)
+        for v in values
+    ]
+    return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} or {shown[-1]}"
+
+
+def _enum_message(where: str, allowed: list[object], found: object) -> str:
+    if isinstance(found, bool):  # an unquoted off/no/yes...: say so, and what to write
+        meant = next(
+            (v for v in allowed if isinstance(v, str) and v.lower() in _BOOLEAN_WORDS[found]),
+            None,
+        )
+        return f"{where}: expected {_alternatives(allowed)}; {boolean_hint(found, meant)}"
+    if any(_reads_as_boolean(v) for v in allowed):  # show which choices need their quotes
+        return f"{where}: expected {_alternatives(allowed)}; got {_short(found)}"
+    return f"{where}: expected one of {', '.join(_short(v) for v in allowed)}; got {_short(found)}"
+
+
 def schema_message(violation: Violation) -> str:
     """The words for a `schema` violation: which field, what was expected, what was found."""
     where = format_path(violation.subject)
@@ -86,10 +125,11 @@ def schema_message(violation: Violation) -> str:
         names = ", ".join(repr(name) for name in missing)
         return f"{where}: missing required key {names}: add it"
     if keyword == "type":
-        return f"{where}: expected {_expected(expected)}, got {_type_name(found)} {_short(found)}"
+        text = f"{where}: expected {_expected(expected)}, got {_type_name(found)} {_short(found)}"
+        wants_text = "string" in (expected if isinstance(expected, list) else [expected])
+        return f"{text}; {boolean_hint(found)}" if isinstance(found, bool) and wants_text else text
     if keyword == "enum":
-        allowed = ", ".join(_short(v) for v in expected)
-        return f"{where}: expected one of {allowed}; got {_short(found)}"
+        return _enum_message(where, list(expected), found)
     if keyword == "const":
         return f"{where}: expected {_short(expected)}, got {_short(found)}"
     if keyword == "not":
