@@ -97,6 +97,7 @@ def test_cli_json_contract_and_exit_codes() -> None:
     assert reports[0] == reports[1]
     report = reports[0]
     assert set(report) == {
+        "read_as",
         "spellings",
         "status",
         "producers",

@@ -359,19 +359,41 @@ def explain(args: argparse.Namespace) -> Done:
     import json
 
     from cilint.explain.answer import answer_tag, render_text
+    from cilint.explain.reading import read
     from cilint.graph.tag_graph import UNPRODUCED
     from cilint.tags import TagSpellingError
 
     settings = _settings(args)
     try:
-        tag, _digest = settings.policy.registries.parse(args.tag)
+        readings = read(args.tag, settings.policy.registries)
     except TagSpellingError as err:
         raise CilintError(f"cannot read the tag: {err}") from None
-    report = answer_tag(settings, tag, _run_options(args), args.all_importers)
+    options = _run_options(args)
+    answers = [answer_tag(settings, tag, options, args.all_importers) for tag in readings.tags]
+    chosen = next((n for n, a in enumerate(answers) if a["status"] != UNPRODUCED), 0)
+    report = answers[chosen]
+    others = [
+        {"tag": tag.ist, "status": answers[n]["status"]}
+        for n, tag in enumerate(readings.tags)
+        if n != chosen
+    ]
     if args.format == "json":
-        sys.stdout.write(json.dumps({"tag": args.tag, **report}, indent=2, ensure_ascii=False))
-        sys.stdout.write("\n")
+        document = {"tag": args.tag, "read_as": readings.tags[chosen].ist, **report}
+        if others:
+            document["other_readings"] = others
+        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     else:
+        if others:
+            listed = ", ".join(f"{o['tag']} ({o['status']})" for o in others)
+            why = (
+                "the one produced"
+                if report["status"] != UNPRODUCED
+                else "Quay's own reading; none of them is produced"
+            )
+            sys.stdout.write(
+                f"{readings.reference} can be read more than one way; answering for "
+                f"{readings.tags[chosen].ist} ({why}). Also: {listed}.\n\n"
+            )
         sys.stdout.write(render_text(report))
     return Done(EXIT_FINDINGS if report["status"] == UNPRODUCED else EXIT_OK)
 
