@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -111,3 +112,31 @@ def test_an_unreadable_tag_exits_2_with_the_accepted_forms() -> None:
     run = _explain("hello world")
     assert run.returncode == 2 and run.stdout == ""
     assert "holds no image reference" in run.stderr and "the bare QCI tag" in run.stderr
+
+
+# --- a root with nothing cilint reads ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [["check"], ["explain", "ocp/4.18:base-rhel9"], ["graph"]])
+def test_an_empty_root_is_an_error_unless_allowed(tmp_path: Path, command: list[str]) -> None:
+    (tmp_path / "README.md").write_text("not a release repository\n")
+    (tmp_path / "ci-operator" / "config").mkdir(parents=True)
+
+    def run(*extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "cilint", *command, "--root", str(tmp_path), *extra],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    refused = run()
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert refused.stderr.count("\n") == 1
+    assert "no input under" in refused.stderr and "ci-operator configs in ci-operator/config" in (
+        refused.stderr
+    )
+    allowed = run("--allow-empty")
+    assert allowed.returncode in (0, 1), allowed.stderr
+    if command == ["check"]:
+        assert allowed.returncode == 0 and "No findings in 0 files." in allowed.stdout

@@ -80,16 +80,6 @@ def check(args: argparse.Namespace) -> Done:
         result = _checked(settings, selection, args)
     _baselined(result, _baseline_path(args, root), args, selection)
     _chosen(result, args)
-    if not result.inventory.files:
-        layout = settings.layout
-        folders = ", ".join(
-            sorted({*layout.ci_operator_config, *layout.step_registry, *layout.cluster_manifests})
-        )
-        print(
-            f"cilint: warning: no input files under {root} (looked in {folders}); is --root "
-            "the release repository?",
-            file=sys.stderr,
-        )
     if args.show_files:  # on stdout, before the report: it is what was asked for
         listing = [f"{item.kind}\t{item.path}\n" for item in result.inventory.files]
         listing += [f"skipped\t{path}\t{reason}\n" for path, reason in result.inventory.skipped]
@@ -315,7 +305,12 @@ def _run_options(args: argparse.Namespace) -> RunOptions:
     if args.jobs < 0:
         raise CilintError("--jobs must be 0 (one per core) or more")
     cache_dir = None if args.no_cache else _cache_dir(args)
-    return RunOptions(jobs=args.jobs, cache_dir=cache_dir, progress=_progress())
+    return RunOptions(
+        jobs=args.jobs,
+        cache_dir=cache_dir,
+        progress=_progress(),
+        allow_empty=args.allow_empty,
+    )
 
 
 def _progress() -> ProgressLine | None:

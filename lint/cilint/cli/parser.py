@@ -108,6 +108,12 @@ def build_parser() -> argparse.ArgumentParser:
         "$XDG_CACHE_HOME/cilint or ~/.cache/cilint)",
     )
     run_options.add_argument("--no-cache", action="store_true", help="neither read nor write it")
+    run_options.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="treat a root with no input as an empty tree (default: exit 2, as it usually "
+        "means a wrong --root)",
+    )
 
     check = command("check", help="check a release repository tree", parents=[run_options])
     check.add_argument(

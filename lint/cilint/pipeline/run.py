@@ -61,6 +61,9 @@ class RunOptions:
     cache_dir: Path | None = None  # None: no persistent cache
     parallel_min: int = 200  # below this many files to analyse, workers cost more than they save
     progress: Progress | None = None  # told how the per-file stage advances
+    # A root with no input is an answer ("nothing to check"); the CLI makes it an error unless
+    # told so, since it usually means a wrong --root.
+    allow_empty: bool = True
 
 
 @contextmanager
@@ -76,6 +79,25 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _nothing_found(settings: Settings) -> str:
+    layout = settings.layout
+    looked = "; ".join(
+        f"{what} in {', '.join(folders)}"
+        for what, folders in (
+            ("ci-operator configs", layout.ci_operator_config),
+            ("the step registry", layout.step_registry),
+            ("the ci-images-mirror config", layout.ci_images_mirror),
+            ("release-controller configs", layout.release_controller),
+            ("cluster manifests", layout.cluster_manifests),
+        )
+        if folders
+    )
+    return (
+        f"no input under {settings.root} (looked for {looked}): is it the release repository? "
+        "Give --root, or --allow-empty if an empty tree is fine"
+    )
+
+
 @contextmanager
 def session(
     settings: Settings, options: RunOptions
@@ -84,6 +106,8 @@ def session(
     end."""
     with _gc_paused():
         inventory = discover(settings.root, settings.layout, settings.exclude)
+        if not inventory.files and not options.allow_empty:
+            raise CilintError(_nothing_found(settings))
         cache = (
             ResultCache(options.cache_dir, settings.root, salt(settings))
             if options.cache_dir
