@@ -118,7 +118,7 @@ def test_cli_json_contract_and_exit_codes() -> None:
     assert missing.returncode == 1
     report = json.loads(missing.stdout)
     assert report["status"] == "unproduced" and report["producers"] == []
-    assert any("Did you mean ci/maistra-builder:2." in s for s in report["suggestions"])
+    assert any("Did you mean ci/maistra-builder:2." in s["text"] for s in report["suggestions"])
     assert any("supplementalCIImages" in s and "line " in s for s in report["suggestions"])
 
     bad = _cli("--root", root, "quay.io/openshift/ci:only_two")

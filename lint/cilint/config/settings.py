@@ -42,6 +42,7 @@ class Policy:
     layout: Layout
     source: str  # the file it came from
     exempt_namespaces: tuple[str, ...] = ()
+    art_namespaces: tuple[str, ...] = ()  # ART's and the release payloads' (regexes)
     mirror_policies: tuple[MirrorPolicy, ...] = ()
     cluster_groups: tuple[ClusterGroup, ...] = ()
     raw: dict[str, object] = field(default_factory=dict)
@@ -115,6 +116,7 @@ def load_policy(reference: str, relative_to: Path | None) -> Policy:
         layout=Layout.from_mapping(data.get("layout", {})),
         source=str(path),
         exempt_namespaces=tuple(tags.get("exempt_namespaces", ())),
+        art_namespaces=tuple(tags.get("art_namespaces", ())),
         mirror_policies=parse_mirror_policies(data.get("mirror_policies"), registries),
         cluster_groups=parse_cluster_groups(data.get("cluster_groups")),
         raw=data,

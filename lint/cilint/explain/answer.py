@@ -4,11 +4,11 @@ it is missing, what to do. Answers the same for every spelling of the tag."""
 from __future__ import annotations
 
 import re
-from typing import Any, TypedDict
+from typing import Any, Required, TypedDict
 
 from cilint.config.settings import Settings
-from cilint.facts.model import ACTIVE, CONDITIONAL, Producer
-from cilint.graph.tag_graph import CONDITIONAL_STATUS, UNPRODUCED, Coverage
+from cilint.facts.model import ACTIVE, CONDITIONAL, Location, Producer
+from cilint.graph.tag_graph import CONDITIONAL_STATUS, PRODUCED, Coverage
 from cilint.pipeline.run import RunOptions, answer_about_tag
 from cilint.rules.context import RuleContext, by
 from cilint.rules.reads import Read
@@ -61,7 +61,7 @@ class Answer(TypedDict):
     consumers: list[ConsumerRecord]
     stream_importers: StreamImporters
     pull_chain: list[dict[str, Any]]  # see `pull_chain`
-    suggestions: list[str]
+    suggestions: list[Suggestion]
 
 
 def _producer_record(producer: Producer, context: RuleContext) -> ProducerRecord:
@@ -136,38 +136,101 @@ def _mirror_insertion(tree: RuleContext, tag: ImageTag) -> str:
     )
 
 
-def _suggestions(tree: RuleContext, tag: ImageTag, coverage: Coverage) -> list[str]:
+class Suggestion(TypedDict, total=False):
+    """One next step: `kind` says which (the JSON contract), `text` says it in words."""
+
+    kind: Required[str]  # enable-producer, check-published, did-you-mean, ask-art, promote, mirror
+    text: Required[str]
+    tag: str
+    path: str
+    line: int
+
+
+def _placed(kind: str, text: str, tree: RuleContext, location: Location) -> Suggestion:
+    where = tree.locate(location)
+    return {"kind": kind, "text": text, "path": where.path, "line": where.line}
+
+
+def _check_published(registries: Registries, tag: ImageTag) -> str:
+    """How to see whether ART published `tag`: its stream on app.ci, and its QCI tag on Quay."""
+    host, _, repository = registries.qci.partition("/")
+    return (
+        f"`oc --context app.ci -n {tag.namespace} get imagestreamtag {tag.name}:{tag.tag}` "
+        f"(the mirror copies it into QCI within the hour), or tag {tag.qci_tag} at "
+        f"https://{host}/repository/{repository}?tab=tags&tag={tag.qci_tag}"
+    )
+
+
+def _is_art(tree: RuleContext, tag: ImageTag) -> bool:
+    patterns = tree.policy.art_namespaces if tree.policy else ()
+    return any(re.search(pattern, tag.namespace) for pattern in patterns)
+
+
+def _suggestions(
+    tree: RuleContext, registries: Registries, tag: ImageTag, coverage: Coverage
+) -> list[Suggestion]:
+    """What to do, most direct first: a disabled or excluded producer to turn back on; for a
+    pattern-covered tag, how to check it was published; for a missing one, close names, then
+    where it would come from (never a promotion in ART's namespaces)."""
     graph = tree.graph
-    suggestions = []
+    suggestions: list[Suggestion] = []
+    if coverage.status == PRODUCED:
+        return suggestions
+    for producer in coverage.inactive:
+        job = promotion_job(producer.owner) if producer.kind == "promotion" else None
+        then = f", then let its promotion job {job} run (it runs on merge)" if job else ""
+        suggestions.append(
+            _placed(
+                "enable-producer",
+                f"Not promoted yet: {producer.detail} would write it but is {producer.state} "
+                f"({tree.where(producer.location)}); enable it{then}.",
+                tree,
+                producer.location,
+            )
+        )
     if coverage.status == CONDITIONAL_STATUS:
         rule = coverage.conditional[0]
         suggestions.append(
-            f"It exists only if {rule.detail} ({tree.where(rule.location)}) "
-            "matches a tag that is really published; check that it is."
+            _placed(
+                "check-published",
+                f"It exists only if {rule.detail} ({tree.where(rule.location)}) matches a tag "
+                f"that is really published; check that it is: {_check_published(registries, tag)}.",
+                tree,
+                rule.location,
+            )
         )
-        return suggestions
-    if coverage.status != UNPRODUCED:
         return suggestions
     for candidate in graph.nearest(tag.ist):
         writers = graph.coverage(candidate).active
         who = f" ({by(writers[0])})" if writers else ""
-        suggestions.append(f"Did you mean {candidate}{who}?")
-    if coverage.inactive:
-        for producer in coverage.inactive:
-            job = promotion_job(producer.owner) if producer.kind == "promotion" else None
-            then = f", then let its promotion job {job} run (it runs on merge)" if job else ""
-            suggestions.append(
-                f"Not promoted yet: {producer.detail} would write it but is {producer.state} "
-                f"({tree.where(producer.location)}); enable it{then}."
-            )
-    else:
         suggestions.append(
-            "Not promoted yet: if a ci-operator config builds this image, add a promotion.to "
-            f"target with namespace: {tag.namespace} and name: {tag.name} (images named "
-            f"{tag.tag!r}), or tag: {tag.tag} (an image named {tag.name!r}); its promotion job "
-            "branch-ci-<org>-<repo>-<branch>-images pushes it after the merge."
+            {"kind": "did-you-mean", "text": f"Did you mean {candidate}{who}?", "tag": candidate}
         )
-    suggestions.append(f"Not mirrored yet: {_mirror_insertion(tree, tag)}.")
+    if _is_art(tree, tag):
+        suggestions.append(
+            {
+                "kind": "ask-art",
+                "text": f"{tag.namespace} is a namespace ART and the release payloads publish "
+                "into: no promotion or supplementalCIImages entry of this repository should "
+                f"write {tag.ist}. Check the name and version against what is published: "
+                f"{_check_published(registries, tag)}.",
+            }
+        )
+        return suggestions
+    if not coverage.inactive:
+        suggestions.append(
+            {
+                "kind": "promote",
+                "text": "Not promoted yet: if a ci-operator config builds this image, add a "
+                f"promotion.to target with namespace: {tag.namespace} and name: {tag.name} "
+                f"(images named {tag.tag!r}), or tag: {tag.tag} (an image named "
+                f"{tag.name!r}); its promotion job branch-ci-<org>-<repo>-<branch>-images "
+                "pushes it after the merge.",
+            }
+        )
+    suggestions.append(
+        {"kind": "mirror", "text": f"Not mirrored yet: {_mirror_insertion(tree, tag)}."}
+    )
     return suggestions
 
 
@@ -216,7 +279,7 @@ def explain(
             "listed": len(listed),
         },
         "pull_chain": pull_chain(tree, registries, tag),
-        "suggestions": _suggestions(tree, tag, coverage),
+        "suggestions": _suggestions(tree, registries, tag, coverage),
     }
 
 
@@ -277,5 +340,5 @@ def render_text(report: Answer) -> str:
         lines.append("  no ImageTagMirrorSet/ImageDigestMirrorSet for the QCI-APPCI proxy")
     if report["suggestions"]:
         lines += ["", "What to do:"]
-        lines += [f"  - {s}" for s in report["suggestions"]]
+        lines += [f"  - {s['text']}" for s in report["suggestions"]]
     return "\n".join(lines) + "\n"

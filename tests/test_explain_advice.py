@@ -1,0 +1,110 @@
+"""`cilint explain`'s advice, per status and producer state, as structured suggestions: a
+disabled producer first, a way to check a pattern-covered tag, never a promotion in ART's
+namespaces."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from conftest import REPO
+
+EXAMPLES = REPO / "examples" / "release"
+DISABLED_BASE = """build_root:
+  image_stream_tag: {name: release, namespace: openshift, tag: golang-1.22}
+images:
+  items:
+  - dockerfile_path: Dockerfile
+    to: base-rhel9
+promotion:
+  to:
+  - disabled: true
+    name: "4.18"
+    namespace: ocp
+resources:
+  '*':
+    requests: {cpu: 100m}
+zz_generated_metadata: {branch: main, org: acme, repo: base}
+"""
+
+
+def explain(root: Path, tag: str) -> tuple[int, dict[str, Any]]:
+    run = subprocess.run(
+        [sys.executable, "-m", "cilint", "explain", "--root", str(root), "--format", "json", tag],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode in (0, 1), run.stderr
+    answer: dict[str, Any] = json.loads(run.stdout)
+    return run.returncode, answer
+
+
+def kinds(answer: dict[str, Any]) -> list[str]:
+    return [s["kind"] for s in answer["suggestions"]]
+
+
+def test_a_pattern_covered_tag_says_how_to_check_it_was_published() -> None:
+    code, answer = explain(EXAMPLES, "ocp/4.18:base-rhel9")
+    assert code == 0 and answer["status"] == "conditional"
+    (check,) = answer["suggestions"]
+    assert check["kind"] == "check-published"
+    assert (check["path"], check["line"]) == ("core-services/image-mirroring/_config.yaml", 18)
+    assert "`oc --context app.ci -n ocp get imagestreamtag 4.18:base-rhel9`" in check["text"]
+    assert (
+        "https://quay.io/repository/openshift/ci?tab=tags&tag=ocp_4.18_base-rhel9"
+        in (check["text"])
+    )
+
+
+def test_a_disabled_producer_comes_first_even_for_a_pattern_covered_tag(tmp_path: Path) -> None:
+    root = tmp_path / "release"
+    shutil.copytree(EXAMPLES, root)
+    config = root / "ci-operator" / "config" / "acme" / "base" / "acme-base-main.yaml"
+    config.parent.mkdir(parents=True)
+    config.write_text(DISABLED_BASE)
+    code, answer = explain(root, "ocp/4.18:base-rhel9")
+    assert code == 0 and answer["status"] == "conditional"
+    assert kinds(answer) == ["enable-producer", "check-published"]
+    first = answer["suggestions"][0]
+    assert first["path"] == "ci-operator/config/acme/base/acme-base-main.yaml"
+    assert first["line"] == 9 and "is disabled" in first["text"]
+
+
+def test_art_namespaces_never_get_a_promotion_or_a_mirror_entry() -> None:
+    code, answer = explain(EXAMPLES, "ocp/4.18:base-rhle9")
+    assert code == 1 and answer["status"] == "unproduced"
+    assert kinds(answer)[-1] == "ask-art"
+    assert "promote" not in kinds(answer) and "mirror" not in kinds(answer)
+    assert "promotion.to" not in json.dumps(answer["suggestions"])
+
+
+def test_a_missing_tag_of_ours_gets_names_then_where_it_would_come_from() -> None:
+    code, answer = explain(EXAMPLES, "acme/widget:widgit")
+    assert code == 1
+    assert kinds(answer) == ["did-you-mean", "promote", "mirror"]
+    assert answer["suggestions"][0]["tag"] == "acme/widget:widget"
+
+
+def test_a_disabled_promotion_replaces_the_advice_to_add_one() -> None:
+    _, answer = explain(EXAMPLES, "acme/widget-1.0:widget")
+    assert kinds(answer)[0] == "enable-producer" and "promote" not in kinds(answer)
+    first = answer["suggestions"][0]
+    assert first["path"] == "ci-operator/config/acme/widget/acme-widget-release-1.0.yaml"
+    assert first["line"] == 16
+
+
+def test_the_text_form_lists_the_same_advice() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "cilint", "explain", "--root", str(EXAMPLES), "acme/widget:widgit"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    _, answer = explain(EXAMPLES, "acme/widget:widgit")
+    advice = run.stdout.split("What to do:\n", 1)[1].splitlines()
+    assert advice == [f"  - {s['text']}" for s in answer["suggestions"]]
