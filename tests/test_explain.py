@@ -119,7 +119,10 @@ def test_cli_json_contract_and_exit_codes() -> None:
     report = json.loads(missing.stdout)
     assert report["status"] == "unproduced" and report["producers"] == []
     assert any("Did you mean ci/maistra-builder:2." in s["text"] for s in report["suggestions"])
-    assert any("supplementalCIImages" in s and "line " in s for s in report["suggestions"])
+    assert any(
+        s["kind"] == "mirror" and "supplementalCIImages" in s["text"] and "line " in s["text"]
+        for s in report["suggestions"]
+    )
 
     bad = _cli("--root", root, "quay.io/openshift/ci:only_two")
     assert bad.returncode == 2 and bad.stdout == ""
