@@ -65,7 +65,11 @@ def test_json_contract() -> None:
             "column",
             "message",
             "tag",
+            "related",
         }
+        for place in finding.get("related", []):
+            assert set(place) == {"path", "line", "column", "message"}
+            assert place["line"] >= 1 and place["column"] >= 1
         assert finding["severity"] in ("error", "warning", "info")
         assert finding["line"] >= 1 and finding["column"] >= 1
         assert not finding["path"].startswith("/") and "\\" not in finding["path"]
