@@ -159,7 +159,7 @@ def test_rule_documentation_by_name_and_code() -> None:
     by_name = cilint("rule", "numeric-string")
     by_code = cilint("rule", "S003")
     assert by_name.returncode == 0 and by_name.stdout == by_code.stdout
-    for section in ("**What it does**", "**Why it matters**", "**Example**", "**Fix**"):
+    for section in ("\nWhat it does\n", "\nWhy it matters\n", "\nExample\n", "\nFix\n"):
         assert section in by_name.stdout
 
 

@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # imported lazily at run time, to keep `cilint rules` fast
     from cilint.config.settings import Settings
     from cilint.pipeline.results import CheckResult
     from cilint.pipeline.run import RunOptions
+    from cilint.rules.spec import Rule
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -369,6 +370,14 @@ def rules(args: argparse.Namespace) -> Done:
     from cilint.rules.registry import ALL_RULES
 
     fmt = args.format
+    if fmt == "markdown" and args.full:
+        from cilint.rules.reference import markdown
+
+        sys.stdout.write(markdown())
+        return Done(EXIT_OK)
+    if args.full:
+        sys.stdout.write("\n".join(_documentation(module) for module in ALL_RULES))
+        return Done(EXIT_OK)
     if fmt == "markdown":
         print("| code | rule | default | what it reports |")
         print("|---|---|---|---|")
@@ -381,15 +390,28 @@ def rules(args: argparse.Namespace) -> Done:
     return Done(EXIT_OK)
 
 
+def _documentation(module: Rule) -> str:
+    """A rule's documentation as text: markdown markers removed, headings bold on a
+    terminal."""
+    from cilint.rules.doc_text import plain
+
+    def bold(text: str) -> str:
+        return f"\033[1m{text}\033[0m"
+
+    styled = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    heading = bold if styled else str
+    spec = module.RULE
+    title = heading(f"{spec.code} {spec.name}") + f" (default severity: {spec.severity.label})"
+    return f"{title}\n\n{plain((module.__doc__ or '').strip(), heading)}\n"
+
+
 def rule(args: argparse.Namespace) -> Done:
-    from cilint.rules.registry import find_rule
+    from cilint.rules.registry import find_rule, unknown_rule
 
     module = find_rule(args.name)
     if module is None:
-        raise CilintError(f"unknown rule {args.name!r}: `cilint rules` lists them")
-    spec = module.RULE
-    print(f"{spec.code} {spec.name} (default severity: {spec.severity.label})\n")
-    print((module.__doc__ or "").strip())
+        raise CilintError(unknown_rule(args.name))
+    sys.stdout.write(_documentation(module))
     return Done(EXIT_OK)
 
 

@@ -210,6 +210,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules = commands.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("text", "markdown"), default="text")
+    rules.add_argument(
+        "--full",
+        action="store_true",
+        help="every rule's documentation too (markdown: the reference docs/rules.md)",
+    )
     rule = commands.add_parser("rule", help="print the documentation of one rule")
     rule.add_argument("name", metavar="NAME-OR-CODE")
     return parser
