@@ -37,6 +37,8 @@ def cilint(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
         ("json", "examples.json"),
         ("sarif", "examples.sarif"),
         ("junit", "examples.junit.xml"),
+        ("github", "examples.github"),
+        ("json-lines", "examples.jsonl"),
     ],
 )
 def test_golden_outputs_on_the_example_tree(fmt: str, golden: str) -> None:
