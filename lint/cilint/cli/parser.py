@@ -58,8 +58,40 @@ def build_parser() -> argparse.ArgumentParser:
         "--root", help="release repository root (default: git top level of the working directory)"
     )
     check.add_argument("--config", help="cilint configuration file (default: ROOT/.cilint.yaml)")
-    check.add_argument("--format", choices=tuple(FORMATS), default="text")
-    check.add_argument("--output", "-o", help="write the report to this file (atomically)")
+    check.add_argument(
+        "--format",
+        choices=tuple(FORMATS),
+        action="append",
+        help="report format (default: text); repeatable, each paired in order with an -o, or "
+        "else printed (at most one to stdout)",
+    )
+    check.add_argument(
+        "--output",
+        "-o",
+        action="append",
+        metavar="FILE",
+        help="write the report of the matching --format to this file (atomically; - is stdout); "
+        "repeatable",
+    )
+    check.add_argument(
+        "--output-format",
+        action="append",
+        metavar="FORMAT=FILE",
+        help="one more report: FORMAT written to FILE (atomically; - is stdout); repeatable",
+    )
+    check.add_argument(
+        "--no-artifact-junit",
+        action="store_true",
+        help="with $ARTIFACT_DIR set (Prow), do not also write $ARTIFACT_DIR/junit_cilint.xml",
+    )
+    check.add_argument(
+        "--sarif-max-results",
+        type=int,
+        default=5000,
+        metavar="N",
+        help="at most N results in a SARIF report, the most severe kept (default: 5000, what "
+        "GitHub code scanning shows; 0: no limit)",
+    )
     check.add_argument(
         "--fail-level",
         choices=("error", "warning", "info"),

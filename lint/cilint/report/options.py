@@ -11,3 +11,4 @@ class ReportOptions:
     color: bool = False
     grouped: bool = False
     summary: bool = True  # the text format's summary line (`--quiet` leaves it out)
+    sarif_max_results: int = 5000  # results in a SARIF log, the most severe first (0: all)
