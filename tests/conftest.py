@@ -3,6 +3,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -70,3 +71,15 @@ def valid_sarif(text: str) -> dict[str, Any]:
         ]
         assert errors == []
     return log
+
+
+def run_cilint(*args: str, cwd: Path = REPO, **env: str) -> subprocess.CompletedProcess[str]:
+    """`python -m cilint ARGS` in `cwd`, uncoloured, with `env` added to the environment."""
+    return subprocess.run(
+        [sys.executable, "-m", "cilint", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1", **env},
+        check=False,
+    )

@@ -5,9 +5,7 @@ check leaves in Prow's $ARTIFACT_DIR."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -16,19 +14,9 @@ import pytest
 from cilint.report.github import escape_data, escape_property
 from cilint.rules.registry import ALL_RULES
 from conftest import REPO, valid_sarif
+from conftest import run_cilint as cilint
 
 EXAMPLES = REPO / "examples" / "release"
-
-
-def cilint(*args: str, cwd: Path = REPO, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cilint", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_COLOR": "1", **env},
-        check=False,
-    )
 
 
 def check(*args: str, cwd: Path = REPO, **env: str) -> subprocess.CompletedProcess[str]:

@@ -14,19 +14,9 @@ import pytest
 from cilint.rules.doc_text import plain
 from cilint.rules.registry import ALL_RULES
 from conftest import REPO
+from conftest import run_cilint as cilint
 
 EXAMPLES = REPO / "examples" / "release"
-
-
-def cilint(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cilint", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_COLOR": "1"},
-        check=False,
-    )
 
 
 def test_the_rules_reference_is_what_the_docstrings_say_now() -> None:

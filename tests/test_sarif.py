@@ -5,11 +5,9 @@ against the OASIS schema (`valid_sarif`)."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 import tomllib
 from collections import Counter
 from pathlib import Path
@@ -17,19 +15,9 @@ from typing import Any
 
 from cilint import HOMEPAGE
 from conftest import REPO, bench_generate_tree, needs_sarif_schema, valid_sarif
+from conftest import run_cilint as cilint
 
 EXAMPLES = REPO / "examples" / "release"
-
-
-def cilint(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cilint", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_COLOR": "1"},
-        check=False,
-    )
 
 
 def sarif(root: Path, *args: str) -> dict[str, Any]:
