@@ -1,7 +1,13 @@
 from __future__ import annotations
 
+import importlib.util
+import json
 import os
+import subprocess
+import sys
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -27,3 +33,53 @@ def pytest_configure(config: pytest.Config) -> None:
     import tempfile
 
     os.environ.setdefault("CILINT_CACHE_DIR", tempfile.mkdtemp(prefix="cilint-test-cache-"))
+    # In a Prow job $ARTIFACT_DIR is set: the checks tests run would each leave their JUnit
+    # there (`cilint check` writes junit_cilint.xml), and Prow would show them as results.
+    os.environ.pop("ARTIFACT_DIR", None)
+
+
+def bench_generate_tree() -> ModuleType:
+    """bench/generate_tree.py, the generator of synthetic release trees, as a module."""
+    loaded = sys.modules.get("generate_tree")
+    if loaded is not None:
+        return loaded
+    spec = importlib.util.spec_from_file_location("generate_tree", REPO / "bench/generate_tree.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["generate_tree"] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+SARIF_SCHEMA = SHARED / "schemas-external" / "sarif-schema-2.1.0.json"
+needs_sarif_schema = pytest.mark.skipif(
+    not SARIF_SCHEMA.is_file(), reason=f"the SARIF 2.1.0 schema is not at {SARIF_SCHEMA}"
+)
+
+
+def valid_sarif(text: str) -> dict[str, Any]:
+    """The SARIF log in `text`, checked against the OASIS SARIF 2.1.0 schema when the shared
+    folder holds it (tests whose point is the schema are marked `needs_sarif_schema`)."""
+    log: dict[str, Any] = json.loads(text)
+    if SARIF_SCHEMA.is_file():
+        from jsonschema import Draft4Validator  # the schema is draft-04
+
+        schema = json.loads(SARIF_SCHEMA.read_text())
+        errors = [
+            f"{list(e.absolute_path)}: {e.message}"
+            for e in Draft4Validator(schema).iter_errors(log)
+        ]
+        assert errors == []
+    return log
+
+
+def run_cilint(*args: str, cwd: Path = REPO, **env: str) -> subprocess.CompletedProcess[str]:
+    """`python -m cilint ARGS` in `cwd`, uncoloured, with `env` added to the environment."""
+    return subprocess.run(
+        [sys.executable, "-m", "cilint", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1", **env},
+        check=False,
+    )

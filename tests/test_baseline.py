@@ -11,9 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from jsonschema import Draft4Validator
 
-from conftest import REPO, SHARED
+from conftest import REPO, valid_sarif
 
 EXAMPLES = REPO / "examples" / "release"
 GIZMO = "ci-operator/config/acme/gizmo/acme-gizmo-main.yaml"
@@ -100,13 +99,9 @@ def test_entries_count_their_findings(tree: Path) -> None:
 
 def test_sarif_shows_baselined_findings_as_suppressed(tree: Path) -> None:
     assert cilint(tree, "baseline", "write", "--root", ".").returncode == 0
-    log = json.loads(cilint(tree, "check", "--root", ".", "--format", "sarif").stdout)
+    log = valid_sarif(cilint(tree, "check", "--root", ".", "--format", "sarif").stdout)
     results = log["runs"][0]["results"]
     assert results and all(r["suppressions"][0]["kind"] == "external" for r in results)
-    schema_path = SHARED / "schemas-external" / "sarif-schema-2.1.0.json"
-    if schema_path.exists():
-        schema = json.loads(schema_path.read_text())
-        assert list(Draft4Validator(schema).iter_errors(log)) == []
 
 
 def test_a_broken_baseline_is_a_clear_error(tree: Path) -> None:

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, valid_sarif
 
 PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
 EXAMPLES = REPO / "examples" / "release"
@@ -476,7 +476,7 @@ def test_split_invocations_give_a_deleted_cause_to_the_first_changed_file(
 
 def test_json_sarif_and_junit_carry_the_cause(split_repo: Path) -> None:
     given = [GIZMO, THING]
-    sarif = report(cilint(split_repo, "check", "--format", "sarif", *given))
+    sarif = valid_sarif(cilint(split_repo, "check", "--format", "sarif", *given).stdout)
     results = sarif["runs"][0]["results"]
 
     def where(result: dict[str, Any]) -> tuple[str, int]:

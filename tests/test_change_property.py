@@ -17,14 +17,12 @@ untracked files are not part of a change, they are there at both ends) and compa
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import random
 import re
 import shutil
 import subprocess
-import sys
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -35,13 +33,9 @@ from cilint.change.run import compare_change
 from cilint.config.settings import load_settings
 from cilint.inputs.git import head_base, repository_prefix
 from cilint.pipeline.run import RunOptions, run_check
+from conftest import bench_generate_tree
 
-REPO = Path(__file__).resolve().parent.parent
-_SPEC = importlib.util.spec_from_file_location("generate_tree", REPO / "bench/generate_tree.py")
-assert _SPEC and _SPEC.loader
-generate_tree = importlib.util.module_from_spec(_SPEC)
-sys.modules["generate_tree"] = generate_tree  # dataclasses look their module up by name
-_SPEC.loader.exec_module(generate_tree)
+generate_tree = bench_generate_tree()
 
 CONFIGS = 250
 TREE_SEED = 7

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -13,13 +11,9 @@ import yaml
 
 from cilint.config.settings import load_settings
 from cilint.pipeline.run import run_check
+from conftest import bench_generate_tree
 
-REPO = Path(__file__).resolve().parent.parent
-_SPEC = importlib.util.spec_from_file_location("generate_tree", REPO / "bench/generate_tree.py")
-assert _SPEC and _SPEC.loader
-generate_tree = importlib.util.module_from_spec(_SPEC)
-sys.modules["generate_tree"] = generate_tree  # dataclasses look their module up by name
-_SPEC.loader.exec_module(generate_tree)
+generate_tree = bench_generate_tree()
 
 CONFIGS = 200
 

@@ -307,6 +307,6 @@ def test_adding_a_rule_is_a_module_a_registry_line_and_a_fixture_folder(
     assert "X998  promoted-latest" in capsys.readouterr().out
     assert main(["rule", "X998"]) == 0
     doc = capsys.readouterr().out
-    sections = ["**What it does**", "**Why it matters**", "**Example**", "**Fix**", "**Options**"]
+    sections = ["\nWhat it does\n", "\nWhy it matters\n", "\nExample\n", "\nFix\n", "\nOptions\n"]
     assert all(s in doc for s in sections), doc
     assert [doc.index(s) for s in sections] == sorted(doc.index(s) for s in sections)

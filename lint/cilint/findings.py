@@ -57,6 +57,25 @@ class Cause:
         return record
 
 
+@dataclass(frozen=True)
+class Related:
+    """Another place a finding involves, with what it is there (a rival promotion, an entry
+    that contradicts this one): shown next to the finding by SARIF and JSON. 1-based."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+        }
+
+
 # Line and column references inside a message (`path:12`, `line 3, column 4`): not part of a
 # finding's identity, so that an edit above them does not make it "new".
 _POSITIONS = re.compile(r"(?<=:)\d+(?::\d+)?\b|\b(line|column) \d+")
@@ -86,6 +105,8 @@ class Finding:
     # in another file, the changed place that made it.
     introduced: bool | None = field(default=None, compare=False, repr=False)
     cause: Cause | None = field(default=None, compare=False, repr=False)
+    # The other places of a cross-file finding (its message names them too).
+    related: tuple[Related, ...] = field(default=(), compare=False, repr=False)
 
     def identity(self) -> tuple[str, str, str, str]:
         """Stable across edits that do not change the problem: never the line or column."""
@@ -118,6 +139,8 @@ class Finding:
             record["introduced"] = self.introduced
         if self.cause is not None:
             record["cause"] = self.cause.as_json()
+        if self.related:
+            record["related"] = [place.as_json() for place in self.related]
         return record
 
 

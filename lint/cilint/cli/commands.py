@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # imported lazily at run time, to keep `cilint rules` fast
     from cilint.config.settings import Settings
     from cilint.pipeline.results import CheckResult
     from cilint.pipeline.run import RunOptions
+    from cilint.rules.spec import Rule
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -53,6 +54,61 @@ def _resolve_root(raw: str | None) -> Path:
     return (_git_toplevel(Path.cwd()) or Path.cwd()).resolve()
 
 
+class Output(NamedTuple):
+    """One report a check writes: its format, and its file (None: stdout)."""
+
+    format: str
+    path: str | None
+    artifact: bool = False  # Prow's $ARTIFACT_DIR JUnit, written unasked: never fails the run
+
+
+# Prow sets $ARTIFACT_DIR and shows every junit_*.xml in it with its JUnit lens.
+ARTIFACT_JUNIT = "junit_cilint.xml"
+
+
+def _outputs(args: argparse.Namespace) -> list[Output]:
+    """The reports asked for: each `--format` with the `-o` of the same rank (stdout when
+    there is none), then each `--output-format FORMAT=FILE`; plus the JUnit in $ARTIFACT_DIR
+    when none was asked for."""
+    from cilint.report import FORMATS
+
+    formats: list[str] = list(args.format or [])
+    files: list[str] = list(args.output or [])
+    if not formats and (files or not args.output_format):
+        formats = ["text"]
+    if len(files) > len(formats):
+        raise CilintError(
+            f"-o {files[len(formats)]} has no --format to go with: the n-th -o is the file of "
+            "the n-th --format (or use --output-format FORMAT=FILE)"
+        )
+    outputs = [
+        Output(fmt, None if n >= len(files) or files[n] == "-" else files[n])
+        for n, fmt in enumerate(formats)
+    ]
+    for spec in args.output_format or []:
+        fmt, equals, path = spec.partition("=")
+        if not equals or not path or fmt not in FORMATS:
+            raise CilintError(
+                f"--output-format {spec}: give FORMAT=FILE, FORMAT one of {', '.join(FORMATS)} "
+                "(FILE - is stdout)"
+            )
+        outputs.append(Output(fmt, None if path == "-" else path))
+    printed = [o.format for o in outputs if o.path is None]
+    if len(printed) > 1:
+        raise CilintError(
+            f"{len(printed)} reports would go to stdout ({', '.join(printed)}): at most one can; "
+            "give the others a file (-o FILE, or --output-format FORMAT=FILE)"
+        )
+    written = [os.path.abspath(o.path) for o in outputs if o.path is not None]
+    for path in written:
+        if written.count(path) > 1:
+            raise CilintError(f"two reports would be written to {path}: give each its own file")
+    artifacts = os.environ.get("ARTIFACT_DIR")
+    if artifacts and not args.no_artifact_junit and "junit" not in {o.format for o in outputs}:
+        outputs.append(Output("junit", os.path.join(artifacts, ARTIFACT_JUNIT), artifact=True))
+    return outputs
+
+
 def check(args: argparse.Namespace) -> Done:
     from cilint.atomic_write import write_atomically
     from cilint.cli.terminal import is_terminal, use_color
@@ -60,6 +116,9 @@ def check(args: argparse.Namespace) -> Done:
     from cilint.report import ReportOptions, renderer
     from cilint.report.shown import at_least, default_min_severity
 
+    outputs = _outputs(args)  # usage errors first, before any work
+    if args.sarif_max_results < 0:
+        raise CilintError("--sarif-max-results must be 0 (no limit) or more")
     settings = _selected_on(_settings(args), args)
     root = settings.root
     selection = relative_selection(root, args.paths) if args.paths else None
@@ -85,31 +144,37 @@ def check(args: argparse.Namespace) -> Done:
         listing += [f"skipped\t{path}\t{reason}\n" for path, reason in result.inventory.skipped]
         sys.stdout.write("".join(listing))
     fail_level = Severity.parse(args.fail_level) if args.fail_level else settings.fail_level
-    to_terminal = args.output is None and is_terminal(sys.stdout)
-    options = ReportOptions(
-        fail_level=fail_level,
-        color=use_color(args.color, to_terminal, os.environ),
-        grouped=to_terminal,
-        summary=not args.quiet,
-        width=shutil.get_terminal_size().columns if to_terminal else 0,
-    )
-    if args.statistics and args.format == "text":
-        report = _statistics(result)
-    else:
-        shown = at_least(
-            result,
-            Severity.parse(args.min_severity)
-            if args.min_severity
-            else default_min_severity(args.format, fail_level),
+    minimum = Severity.parse(args.min_severity) if args.min_severity else None
+    # Every report is rendered from the same result before any is written.
+    reports = []
+    for output in outputs:
+        to_terminal = output.path is None and is_terminal(sys.stdout)
+        options = ReportOptions(
+            fail_level=fail_level,
+            color=use_color(args.color, to_terminal, os.environ),
+            grouped=to_terminal,
+            summary=not args.quiet,
+            width=shutil.get_terminal_size().columns if to_terminal else 0,
+            sarif_max_results=args.sarif_max_results,
         )
-        report = renderer(args.format)(shown, options)
-    if args.output:
+        if args.statistics and output.format == "text":
+            reports.append((output, _statistics(result)))
+        else:
+            shown = at_least(result, minimum or default_min_severity(output.format, fail_level))
+            reports.append((output, renderer(output.format)(shown, options)))
+    for output, report in reports:
+        if output.path is None:
+            continue
         try:
-            write_atomically(Path(args.output), report)
+            write_atomically(Path(output.path), report)
         except OSError as err:
-            raise CilintError(f"--output {args.output}: cannot write: {err.strerror}") from None
-    else:
-        sys.stdout.write(report)
+            if not output.artifact:
+                raise CilintError(f"--output {output.path}: cannot write: {err.strerror}") from None
+            # The JUnit nobody asked for must not turn findings into a tool failure.
+            print(f"cilint: warning: cannot write {output.path}: {err.strerror}", file=sys.stderr)
+    for output, report in reports:
+        if output.path is None:
+            sys.stdout.write(report)
     # --changed-since fails only for what the branch introduced (--all shows the rest too).
     counted = [f for f in result.findings if f.introduced or args.changed_since is None]
     failing = any(f.severity >= fail_level for f in counted) and not args.exit_zero
@@ -428,6 +493,14 @@ def rules(args: argparse.Namespace) -> Done:
     from cilint.rules.registry import ALL_RULES
 
     fmt = args.format
+    if fmt == "markdown" and args.full:
+        from cilint.rules.reference import markdown
+
+        sys.stdout.write(markdown())
+        return Done(EXIT_OK)
+    if args.full:
+        sys.stdout.write("\n".join(_documentation(module) for module in ALL_RULES))
+        return Done(EXIT_OK)
     if fmt == "markdown":
         print("| code | rule | default | what it reports |")
         print("|---|---|---|---|")
@@ -440,15 +513,28 @@ def rules(args: argparse.Namespace) -> Done:
     return Done(EXIT_OK)
 
 
+def _documentation(module: Rule) -> str:
+    """A rule's documentation as text: markdown markers removed, headings bold on a
+    terminal."""
+    from cilint.rules.doc_text import plain
+
+    def bold(text: str) -> str:
+        return f"\033[1m{text}\033[0m"
+
+    styled = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    heading = bold if styled else str
+    spec = module.RULE
+    title = heading(f"{spec.code} {spec.name}") + f" (default severity: {spec.severity.label})"
+    return f"{title}\n\n{plain((module.__doc__ or '').strip(), heading)}\n"
+
+
 def rule(args: argparse.Namespace) -> Done:
-    from cilint.rules.registry import find_rule
+    from cilint.rules.registry import find_rule, unknown_rule
 
     module = find_rule(args.name)
     if module is None:
-        raise CilintError(f"unknown rule {args.name!r}: `cilint rules` lists them")
-    spec = module.RULE
-    print(f"{spec.code} {spec.name} (default severity: {spec.severity.label})\n")
-    print((module.__doc__ or "").strip())
+        raise CilintError(unknown_rule(args.name))
+    sys.stdout.write(_documentation(module))
     return Done(EXIT_OK)
 
 

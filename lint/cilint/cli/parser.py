@@ -52,6 +52,8 @@ FORMAT_HELP = {
     "json": "the stable machine contract, {version, findings, summary}",
     "sarif": "SARIF 2.1.0, for GitHub code scanning",
     "junit": "JUnit XML, one testcase per rule, for Prow's JUnit lens",
+    "github": "GitHub Actions workflow commands: one annotation a finding",
+    "json-lines": "one finding a line as compact JSON, nothing else",
 }
 
 GRAPH_FORMAT_HELP = {
@@ -130,11 +132,40 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--format",
         choices=tuple(FORMATS),
-        default="text",
-        help=_choices_help("how to write the report", FORMAT_HELP, tuple(FORMATS)),
+        action="append",
+        help=_choices_help(
+            "how to write the report (default: text); repeatable, each paired in order with "
+            "an -o, or else printed (at most one on stdout)",
+            FORMAT_HELP,
+            tuple(FORMATS),
+        ),
     )
     check.add_argument(
-        "--output", "-o", metavar="FILE", help="write the report to this file (atomically)"
+        "--output",
+        "-o",
+        action="append",
+        metavar="FILE",
+        help="write the report of the matching --format to this file (atomically; - is stdout); "
+        "repeatable",
+    )
+    check.add_argument(
+        "--output-format",
+        action="append",
+        metavar="FORMAT=FILE",
+        help="one more report: FORMAT written to FILE (atomically; - is stdout); repeatable",
+    )
+    check.add_argument(
+        "--no-artifact-junit",
+        action="store_true",
+        help="with $ARTIFACT_DIR set (Prow), do not also write $ARTIFACT_DIR/junit_cilint.xml",
+    )
+    check.add_argument(
+        "--sarif-max-results",
+        type=int,
+        default=5000,
+        metavar="N",
+        help="at most N results in a SARIF report, the most severe kept (default: 5000, what "
+        "GitHub code scanning shows; 0: no limit)",
     )
     check.add_argument(
         "--fail-level",
@@ -339,6 +370,11 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("text", "markdown"),
         default="text",
         help="text: aligned columns (default); markdown: the table of the README",
+    )
+    rules.add_argument(
+        "--full",
+        action="store_true",
+        help="every rule's documentation too (markdown: the reference docs/rules.md)",
     )
     rule = command("rule", help="print the documentation of one rule")
     rule.add_argument(

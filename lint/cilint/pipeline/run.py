@@ -393,6 +393,7 @@ def locate_findings(
                 subject=finding.subject,
                 introduced=finding.introduced,
                 cause=finding.cause,
+                related=finding.related,
             )
         resolved.append(finding)
     return resolved

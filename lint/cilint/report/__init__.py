@@ -23,6 +23,8 @@ FORMATS: dict[str, str] = {
     "json": "json_format",
     "sarif": "sarif",
     "junit": "junit",
+    "github": "github",
+    "json-lines": "json_lines",
 }
 
 

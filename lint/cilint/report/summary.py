@@ -43,7 +43,7 @@ def _listed(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
-def _by_severity(findings: list[Finding]) -> str:
+def by_severity(findings: list[Finding]) -> str:
     """ "2 errors and 1 warning": the severities present, most severe first."""
     present = Counter(f.severity for f in findings)
     return _listed(
@@ -61,7 +61,7 @@ def summary_line(result: CheckResult) -> str:
     else:
         with_findings = len({f.path for f in result.findings})
         line = (
-            f"Found {_by_severity(result.findings)} in {_plural(with_findings, 'file')} "
+            f"Found {by_severity(result.findings)} in {_plural(with_findings, 'file')} "
             f"({_plural(checked, 'file')} checked)."
         )
     if result.baselined:
@@ -69,7 +69,7 @@ def summary_line(result: CheckResult) -> str:
     if result.hidden:
         lowest = min(f.severity for f in result.hidden)
         line += (
-            f" {_by_severity(result.hidden)} not shown (--min-severity {lowest.label} shows "
+            f" {by_severity(result.hidden)} not shown (--min-severity {lowest.label} shows "
             f"{'it' if len(result.hidden) == 1 else 'them'})."
         )
     if result.suppressed:

@@ -13,7 +13,7 @@ from cilint.config.settings import Policy
 from cilint.facts.model import PRODUCER_VERBS, Consumer, Location, Producer
 from cilint.facts.parsed_file import ParsedFile
 from cilint.facts.positions import Positions
-from cilint.findings import Finding, Fix, Severity
+from cilint.findings import Finding, Fix, Related, Severity
 from cilint.graph.mirror_views import MirrorView, cluster_names, views
 from cilint.graph.tag_graph import TagGraph
 from cilint.rules.names import RuleNames
@@ -108,6 +108,11 @@ class TreeContext:
         resolved = self.locate(location)
         return f"{resolved.path}:{resolved.line}"
 
+    def related(self, location: Location, message: str) -> Related:
+        """Another place of a finding (`Finding.related`), located as `where` locates it."""
+        resolved = self.locate(location)
+        return Related(resolved.path, max(resolved.line, 1), max(resolved.column, 1), message)
+
     def describe(self, producer: Producer) -> str:
         """`detail (path:line)` of a producer, for messages."""
         return f"{producer.detail} ({self.where(producer.location)})"
@@ -131,6 +136,7 @@ class TreeContext:
         tag: str | None = None,
         fix: Fix | None = None,
         subject: str | None = None,
+        related: tuple[Related, ...] = (),
     ) -> Finding:
         return Finding(
             path=location.path,
@@ -144,6 +150,7 @@ class TreeContext:
             place=None if location.resolved else location,
             fix=fix,
             subject=subject,
+            related=related,
         )
 
     def spelling(self, ist: str, form: str) -> str:
@@ -184,6 +191,7 @@ class RuleContext:
         self.finding = tree.finding
         self.locate = tree.locate
         self.where = tree.where
+        self.related = tree.related
         self.describe = tree.describe
         self.spelling = tree.spelling
         self.both_spellings = tree.both_spellings
@@ -224,15 +232,26 @@ def cluster_findings(
     rule: RuleSpec,
     items: Iterable[tuple[Location, str, Severity | None, Cluster]],
     fixes: dict[Location, Fix] | None = None,
+    related: dict[tuple[Location, str], list[tuple[Location, str]]] | None = None,
 ) -> Iterator[Finding]:
     """One finding per place for a problem found on many clusters (see `per_place`), with the
-    fix of its place when `fixes` has one."""
+    fix of its place when `fixes` has one, and the other places `related` gives for its
+    (place, message), located only for the findings kept."""
     for location, message, severity, found in per_place(items):
         if not ctx.selected(location.path):
             continue
         text = message.format(clusters=cluster_names(found))
         fix = fixes.get(location) if fixes else None
-        yield ctx.finding(rule, location, text, severity, fix=fix, subject=message)
+        others = related.get((location, message), []) if related else []
+        yield ctx.finding(
+            rule,
+            location,
+            text,
+            severity,
+            fix=fix,
+            subject=message,
+            related=tuple(ctx.related(place, words) for place, words in others),
+        )
 
 
 def per_place(

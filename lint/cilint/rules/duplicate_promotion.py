@@ -75,4 +75,5 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 "jobs would push the same QCI tags: set disabled: true on all but one",
                 tag=tags[0] if len(tags) == 1 else None,
                 subject="promotes " + ", ".join(tags),
+                related=tuple(ctx.related(loc, f"{o} also promotes {listed}") for loc, o in rivals),
             )

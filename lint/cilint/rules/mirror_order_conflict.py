@@ -30,6 +30,7 @@ from collections.abc import Iterator
 
 from cilint.config.mirror_policy import MirrorPolicy
 from cilint.findings import Finding, Severity
+from cilint.location import Location
 from cilint.rules.context import RuleContext, cluster_findings
 from cilint.rules.reads import Read
 from cilint.rules.spec import RuleSpec
@@ -64,8 +65,13 @@ def _verdict(edges: list[tuple[str, str]], policy: MirrorPolicy) -> str:
     return ""
 
 
+def _puts(edges: list[tuple[str, str]]) -> str:
+    return "; ".join(f"{a} before {b}" for a, b in edges)
+
+
 def check(ctx: RuleContext) -> Iterator[Finding]:
     items = []
+    related: dict[tuple[Location, str], list[tuple[Location, str]]] = {}
     for view in ctx.mirror_views:
         if not view.merged.cycles:
             continue
@@ -73,19 +79,22 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         for cycle in view.merged.cycles:
             loop_edges |= set(zip(cycle, (*cycle[1:], cycle[0]), strict=False))
         involved = [e for e in view.entries if _edges(e.mirrors, view.policy.source) & loop_edges]
-        for entry in involved:
-            mine = sorted(_edges(entry.mirrors, view.policy.source) & loop_edges)
-            others = ", ".join(ctx.where(o.location) for o in involved if o is not entry)
-            before = "; ".join(f"{a} before {b}" for a, b in mine)
-            items.append(
-                (
-                    entry.location,
-                    f"this {entry.kind} entry puts {before}{_verdict(mine, view.policy)}, which "
-                    f"contradicts {others}; merged, "
-                    f"{{clusters}} get {' → '.join(view.merged.order) or '(nothing)'} "
-                    f"(OpenShift breaks the loop alphabetically): make the entries agree",
-                    None,
-                    view.cluster,
-                )
+        puts = [
+            (entry, sorted(_edges(entry.mirrors, view.policy.source) & loop_edges))
+            for entry in involved
+        ]
+        for entry, mine in puts:
+            rivals = [(other, theirs) for other, theirs in puts if other is not entry]
+            others = ", ".join(ctx.where(other.location) for other, _ in rivals)
+            message = (
+                f"this {entry.kind} entry puts {_puts(mine)}{_verdict(mine, view.policy)}, which "
+                f"contradicts {others}; merged, "
+                f"{{clusters}} get {' → '.join(view.merged.order) or '(nothing)'} "
+                f"(OpenShift breaks the loop alphabetically): make the entries agree"
             )
-    yield from cluster_findings(ctx, RULE, items)
+            items.append((entry.location, message, None, view.cluster))
+            related[(entry.location, message)] = [
+                (other.location, f"this {other.kind} entry puts {_puts(theirs)}")
+                for other, theirs in rivals
+            ]
+    yield from cluster_findings(ctx, RULE, items, related=related)

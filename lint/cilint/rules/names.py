@@ -26,8 +26,20 @@ def lookup(names: RuleNames, written: str) -> str | None:
     return names.get(wanted) or names.get(wanted.upper())
 
 
+def closest(names: RuleNames, written: str) -> tuple[str, str] | None:
+    """(name, code) of the rule whose name or code is closest to a misspelt `written`."""
+    codes = {name: code for code, name in names.items() if code != name}
+    spellings = {name: name for name in codes} | {
+        code.lower(): name for name, code in codes.items()
+    }
+    close = difflib.get_close_matches(written.strip().lower(), list(spellings), n=1, cutoff=0.6)
+    if not close:
+        return None
+    name = spellings[close[0]]
+    return name, codes[name]
+
+
 def suggestion(names: RuleNames, written: str) -> str:
     """`: did you mean 'unproduced-tag' (T001)?` for the rule closest to `written`, else ''."""
-    codes = {name: code for code, name in names.items() if code != name}
-    close = difflib.get_close_matches(written.strip().lower(), list(codes), n=1)
-    return f": did you mean {close[0]!r} ({codes[close[0]]})?" if close else ""
+    found = closest(names, written)
+    return f": did you mean {found[0]!r} ({found[1]})?" if found else ""

@@ -38,7 +38,7 @@ from cilint.rules import (
     unused_suppression,
     yaml_syntax,
 )
-from cilint.rules.names import rule_names
+from cilint.rules.names import closest, rule_names
 from cilint.rules.spec import FileRule, Rule, TreeRule
 
 if TYPE_CHECKING:
@@ -92,6 +92,17 @@ def find_rule(name_or_code: str) -> Rule | None:
     return None
 
 
+def did_you_mean(wanted: str) -> str:
+    """`did you mean 'unproduced-tag' (T001)? ` for the rule whose name or code is closest to
+    `wanted`, or "" when none is close."""
+    found = closest(RULE_NAMES, wanted)
+    return f"did you mean {found[0]!r} ({found[1]})? " if found else ""
+
+
+def unknown_rule(wanted: str) -> str:
+    return f"unknown rule {wanted!r}: {did_you_mean(wanted)}`cilint rules` lists them"
+
+
 def chosen_rules(selectors: list[str]) -> set[str]:
     """The names of the rules `selectors` name: each a code (`T001`), a name
     (`unproduced-tag`) or a code prefix (`T`, `M00`); comma-separated lists are split. An
@@ -106,8 +117,8 @@ def chosen_rules(selectors: list[str]) -> set[str]:
             }
             if not found:
                 raise CilintError(
-                    f"{selector!r} names no rule: give a code (T001), a prefix (T, M00) or a "
-                    "name (unproduced-tag); `cilint rules` lists them"
+                    f"{selector!r} names no rule: {did_you_mean(selector)}give a code (T001), a "
+                    "prefix (T, M00) or a name (unproduced-tag); `cilint rules` lists them"
                 )
             chosen |= found
     return chosen
@@ -120,8 +131,6 @@ def rule_levels(settings: Settings) -> dict[str, Severity | None]:
     for key, level in settings.rule_options.items():
         module = find_rule(key)
         if module is None:
-            raise CilintError(
-                f"{settings.config_file}: unknown rule {key!r} in rules: (see `cilint rules`)"
-            )
+            raise CilintError(f"{settings.config_file}: in rules: {unknown_rule(key)}")
         levels[module.RULE.name] = None if level == "off" else Severity.parse(level)
     return levels

@@ -58,4 +58,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 "this entry or stop promoting the tag",
                 tag=producer.tag,
                 subject="mirrored and promoted",
+                related=tuple(
+                    ctx.related(p.location, f"{p.detail} also writes {producer.tag}")
+                    for p in promotions
+                ),
             )
