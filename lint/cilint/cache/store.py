@@ -235,7 +235,11 @@ class ResultCache:
             return None
 
     def store_run(self, key: str, value: StoredRun) -> None:
-        blob = encode_run(value)
+        try:
+            blob = encode_run(value)
+        except OverflowError:  # beyond what LZ4 compresses at once: answered whole next time
+            self.failures += 1
+            return
 
         def write(db: sqlite3.Connection) -> None:
             db.execute("BEGIN IMMEDIATE")

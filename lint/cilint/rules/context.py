@@ -50,6 +50,10 @@ class FileContext(ParsedFile):
         )
 
 
+# The other places a finding carries at most: a tag promoted by hundreds of copied configs
+# would otherwise make each of its findings hold every other one.
+RELATED_MAX = 10
+
 # Consumers grouped by (location, tag, stream), as `TagGraph.consumers_by_place` gives them.
 _Places = dict[tuple[Location, str | None, str | None], list[Consumer]]
 
@@ -150,7 +154,7 @@ class TreeContext:
             place=None if location.resolved else location,
             fix=fix,
             subject=subject,
-            related=related,
+            related=related[:RELATED_MAX],
         )
 
     def spelling(self, ist: str, form: str) -> str:

@@ -37,6 +37,8 @@ from cilint.rules.context import RuleContext
 from cilint.rules.reads import Read
 from cilint.rules.spec import RuleSpec
 
+_NAMED = 3  # rivals a message names; the others are counted
+
 RULE = RuleSpec(
     code="T004",
     name="duplicate-promotion",
@@ -66,12 +68,16 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if not ctx.selected(location.path):
             continue
         for rivals, tags in groups.items():
-            others = ", ".join(f"{o} ({ctx.where(loc)})" for loc, o in rivals)
+            # A tag promoted from hundreds of places (copied configs) names the first few.
+            others = ", ".join(f"{o} ({ctx.where(loc)})" for loc, o in rivals[:_NAMED])
+            if len(rivals) > _NAMED:
+                others += f" and {len(rivals) - _NAMED} more places"
             listed = ", ".join(tags[:3]) + (f" and {len(tags) - 3} more" if len(tags) > 3 else "")
             yield ctx.finding(
                 RULE,
                 location,
-                f"{owner} promotes {listed} here, which {others} also promotes; two promotion "
+                f"{owner} promotes {listed} here, which {others} also "
+                f"{'promotes' if len(rivals) == 1 else 'promote'}; two promotion "
                 "jobs would push the same QCI tags: set disabled: true on all but one",
                 tag=tags[0] if len(tags) == 1 else None,
                 subject="promotes " + ", ".join(tags),
