@@ -192,14 +192,14 @@ def test_summary_counts_what_was_left_out_and_the_change() -> None:
     e, w, i = Severity.ERROR, Severity.WARNING, Severity.INFO
     hidden = [_finding("a", i)] * 12
     assert summary_line(_result([], 5, hidden=hidden)) == (
-        "No findings in 5 files. 12 infos not shown (--min-severity info shows them)."
+        "No errors or warnings in 5 files. 12 infos not shown (--min-severity info shows them)."
     )
     mixed = [_finding("a", w), _finding("a", i)]
     assert summary_line(_result([_finding("a", e)], 5, hidden=mixed)).endswith(
         " 1 warning and 1 info not shown (--min-severity info shows them)."
     )
-    assert summary_line(_result([], 5, hidden=[_finding("a", w)])).endswith(
-        " 1 warning not shown (--min-severity warning shows it)."
+    assert summary_line(_result([], 5, hidden=[_finding("a", w)])) == (
+        "No errors in 5 files. 1 warning not shown (--min-severity warning shows it)."
     )
     assert summary_line(_result([], 5, suppressed=[_finding("a", e)] * 3)) == (
         "No findings in 5 files. 3 suppressed."

@@ -56,7 +56,14 @@ def summary_line(result: CheckResult) -> str:
     checked).", then what the baseline, `--min-severity`, suppressions and a change left out or
     found."""
     checked = result.files_reported
-    if not result.findings:
+    if not result.findings and result.hidden:  # "no findings" would hide the hidden ones
+        shown = [
+            f"{s.label}s"
+            for s in sorted(Severity, reverse=True)
+            if s > max(f.severity for f in result.hidden)
+        ]
+        line = f"No {' or '.join(shown)} in {_plural(checked, 'file')}."
+    elif not result.findings:
         line = f"No findings in {_plural(checked, 'file')}."
     else:
         with_findings = len({f.path for f in result.findings})
