@@ -11,7 +11,7 @@ import sys
 from collections.abc import Iterator
 
 from cilint.cli.parser import build_parser
-from cilint.graph.neighbourhood import RENDERERS
+from cilint.graph.drawing import RENDERERS
 from cilint.report import FORMATS
 from conftest import REPO
 

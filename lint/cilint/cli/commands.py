@@ -459,12 +459,23 @@ def explain(args: argparse.Namespace) -> Done:
 
 
 def graph(args: argparse.Namespace) -> Done:
-    from cilint.graph.neighbourhood import RENDERERS, neighbourhood
+    from cilint.graph.drawing import RENDERERS
+    from cilint.graph.neighbourhood import neighbourhood
+    from cilint.graph.summary import summary
+    from cilint.graph.view import without_tags
     from cilint.pipeline.run import load_tree
 
     settings = _settings(args)
     tree = load_tree(settings, _run_options(args), rules=False)
-    view = neighbourhood(tree.graph, settings.policy.registries, args.target, settings.root)
+    if args.target is None:
+        view = summary(tree.graph, settings.layout)
+    else:
+        view = neighbourhood(tree.graph, settings.policy.registries, args.target, settings.root)
+    note = without_tags(view, tree.results, dict(tree.skipped))
+    if note:
+        print(f"cilint: {note}", file=sys.stderr)
+    if not view:
+        return Done(EXIT_OK, tree)
     sys.stdout.write(RENDERERS[args.format](view))
     return Done(EXIT_OK, tree)
 

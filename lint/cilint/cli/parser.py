@@ -1,5 +1,5 @@
 """The command line's grammar: every command, option and choice. Format choices come from the
-renderer registries (`cilint.report.FORMATS`, `cilint.graph.neighbourhood.RENDERERS`)."""
+renderer registries (`cilint.report.FORMATS`, `cilint.graph.drawing.RENDERERS`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import argparse
 from typing import Any, NoReturn
 
 from cilint import __version__
-from cilint.graph.neighbourhood import RENDERERS as GRAPH_FORMATS
+from cilint.graph.drawing import RENDERERS as GRAPH_FORMATS
 from cilint.report import FORMATS
 
 EXIT_ERROR = 2
@@ -336,13 +336,16 @@ def build_parser() -> argparse.ArgumentParser:
     baseline.add_argument("--config", help="cilint configuration file")
 
     graph = command(
-        "graph", help="the neighbourhood of a tag or a file, as a picture", parents=[run_options]
+        "graph",
+        help="the neighbourhood of a tag or a file, or the whole tree summed up, as a picture",
+        parents=[run_options],
     )
     graph.add_argument(
         "target",
         metavar="TAG-OR-FILE",
         nargs="?",
-        help="a tag in any spelling, or a file under the root (default: everything)",
+        help="a tag in any spelling, or a file under the root (default: a summary of the "
+        "whole tree: the folders of inputs and the image namespaces they write and pull)",
     )
     graph.add_argument("--root", help="release repository root (default: git top level)")
     graph.add_argument("--config", help="cilint configuration file")

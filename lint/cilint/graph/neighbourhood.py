@@ -1,113 +1,109 @@
-"""`cilint graph`: the part of the tag graph around one tag or one file, as DOT, Mermaid or JSON.
+"""`cilint graph TAG-OR-FILE`: the part of the tag graph around one tag or one file.
 
-Files and tags are the nodes people review; an edge file → tag says the file produces the tag
-(labelled with the kind, and the state when it is not active), an edge tag → file says the file
-pulls it (labelled with the field).
+Files, tags and streams are the nodes people review. An edge file → tag says the file produces
+the tag (labelled with the kinds, and the state when it is not active), tag → file that the
+file pulls it (labelled with every field that does). A config importing a whole stream
+(`releases.*.integration`, `tag_specification`) pulls every tag of it: that is drawn once, as
+stream → config, with tag → stream for the tags shown, instead of one edge per tag and importer
+(tags × importers edges ran the whole tree out of memory). So a config that pulls a tag both
+through `base_images` and through its release stream has both routes: tag → config and
+tag → stream → config.
+
+A tag is drawn with everything that produces or pulls it; a file with every tag and stream it
+produces, pulls or imports, each drawn as for a tag. A file with none gives an empty view (the
+CLI says so).
 """
 
 from __future__ import annotations
 
-import json
+from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cilint.errors import CilintError
-from cilint.tags import Registries, TagSpellingError
+from cilint.facts.model import ACTIVE, Consumer, Producer
+from cilint.graph.view import NEIGHBOURHOOD, add_node, file_node, finish, link, new_view
+from cilint.tags import Registries, TagSpellingError, parse_ist
 
-if TYPE_CHECKING:  # the CLI reads RENDERERS at start: keep this module light
+if TYPE_CHECKING:
     import networkx as nx
 
     from cilint.graph.tag_graph import TagGraph
 
 
-def _add_tag(view: nx.DiGraph, graph: TagGraph, ist: str) -> None:
-    from cilint.facts.model import ACTIVE  # here: the CLI imports this module at start
-
-    tag_node = f"tag:{ist}"
-    view.add_node(tag_node, kind="tag", label=ist, status=graph.coverage(ist).status)
-    for producer in graph.producers_of(ist):
-        file_node = f"file:{producer.location.path}"
-        view.add_node(file_node, kind="file", label=producer.location.path)
-        label = producer.kind if producer.state == ACTIVE else f"{producer.kind} ({producer.state})"
-        view.add_edge(file_node, tag_node, label=label)
-    for consumer in graph.consumers_of(ist):
-        file_node = f"file:{consumer.location.path}"
-        view.add_node(file_node, kind="file", label=consumer.location.path)
-        view.add_edge(tag_node, file_node, label=consumer.field)
-
-
-def neighbourhood(
-    graph: TagGraph, registries: Registries, target: str | None, root: Path
-) -> nx.DiGraph:
-    import networkx as nx  # only `cilint graph` needs it
-
-    view: nx.DiGraph[str] = nx.DiGraph()
-    if target is None:
-        tags = {p.tag for p in graph.producers if p.tag} | {c.tag for c in graph.consumers if c.tag}
-    elif (root / target).is_file() or Path(target).is_file():
-        path = Path(target).resolve()
-        relative = path.relative_to(root.resolve()).as_posix() if path.is_file() else target
-        tags = {p.tag for p in graph.producers if p.tag and p.location.path == relative}
-        tags |= {c.tag for c in graph.consumers if c.tag and c.location.path == relative}
-        for number, note in enumerate(graph.notes.get(relative, ())):
-            view.add_node(f"note:{number}", kind="note", label=note)
-            view.add_edge(f"file:{relative}", f"note:{number}", label="not checked")
-        if graph.notes.get(relative):
-            view.nodes[f"file:{relative}"].update(kind="file", label=relative)
-    else:
+def neighbourhood(graph: TagGraph, registries: Registries, target: str, root: Path) -> nx.DiGraph:
+    path = file_under(root, target)
+    view = new_view(NEIGHBOURHOOD, path or target)
+    if path is None:
         try:
-            tags = {registries.parse(target)[0].ist}
+            tags, streams = {registries.parse(target)[0].ist}, set()
         except TagSpellingError as err:
             raise CilintError(f"{target}: neither a file under the root nor a tag: {err}") from None
+    else:
+        tags = {p.tag for p in graph.producers if p.tag and p.location.path == path}
+        tags |= {c.tag for c in graph.consumers if c.tag and c.location.path == path}
+        streams = {
+            c.stream for c in graph.consumers if c.stream and not c.tag and c.location.path == path
+        }
+        for number, note in enumerate(graph.notes.get(path, ())):
+            note_node = add_node(view, f"note:{number}", "note", note)
+            link(view, file_node(view, path), note_node, "not-checked")
+    importers = _importers(graph)
     for ist in sorted(tags):
-        _add_tag(view, graph, ist)
-    return view
+        _add_tag(view, graph, ist, importers)
+    for stream in sorted(streams):
+        _add_stream(view, graph, stream, importers)
+    return finish(view)
 
 
-def _dot_id(text: str) -> str:
-    return json.dumps(text)
+def file_under(root: Path, target: str) -> str | None:
+    """`target` as a root-relative path when it names a file under the root (given relative
+    to the working directory or to the root); None otherwise."""
+    for candidate in (Path(target), root / target):
+        if candidate.is_file():
+            try:
+                return candidate.resolve().relative_to(root.resolve()).as_posix()
+            except ValueError:  # a file, but outside the root
+                continue
+    return None
 
 
-def render_dot(view: nx.DiGraph) -> str:
-    lines = ["digraph cilint {", "  rankdir=LR;", "  node [fontname=Helvetica];"]
-    for node, data in sorted(view.nodes(data=True)):
-        shape = {"file": "box", "note": "note"}.get(data["kind"], "ellipse")
-        colour = {"unproduced": "red", "conditional": "orange"}.get(data.get("status", ""), "black")
-        lines.append(
-            f"  {_dot_id(node)} [label={_dot_id(data['label'])}, shape={shape}, color={colour}];"
-        )
-    for source, target, data in sorted(view.edges(data=True)):
-        lines.append(f"  {_dot_id(source)} -> {_dot_id(target)} [label={_dot_id(data['label'])}];")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+def _importers(graph: TagGraph) -> dict[str, list[Consumer]]:
+    """Stream → the consumers importing all of it: one pass, whatever the number of tags."""
+    found: dict[str, list[Consumer]] = defaultdict(list)
+    for consumer in graph.consumers:
+        if consumer.stream and not consumer.tag:
+            found[consumer.stream].append(consumer)
+    return found
 
 
-def render_mermaid(view: nx.DiGraph) -> str:
-    ids = {node: f"n{i}" for i, node in enumerate(sorted(view.nodes))}
-    lines = ["flowchart LR"]
-    for node, data in sorted(view.nodes(data=True)):
-        label = data["label"].replace('"', "'")
-        lines.append(
-            f'  {ids[node]}(["{label}"])' if data["kind"] == "tag" else f'  {ids[node]}["{label}"]'
-        )
-        if data.get("status") in ("unproduced", "conditional"):
-            lines.append(f"  class {ids[node]} {data['status']}")
-    for source, target, data in sorted(view.edges(data=True)):
-        lines.append(f'  {ids[source]} -- "{data["label"]}" --> {ids[target]}')
-    lines += [
-        "  classDef unproduced stroke:#d00,stroke-width:2px",
-        "  classDef conditional stroke:#e90,stroke-width:2px",
-    ]
-    return "\n".join(lines) + "\n"
+def producer_kind(producer: Producer) -> str:
+    """What an edge from a producer says: its kind, and its state when it is not active."""
+    return producer.kind if producer.state == ACTIVE else f"{producer.kind} ({producer.state})"
 
 
-def render_json(view: nx.DiGraph) -> str:
-    document = {
-        "nodes": [{"id": node, **data} for node, data in sorted(view.nodes(data=True))],
-        "edges": [{"from": s, "to": t, **d} for s, t, d in sorted(view.edges(data=True))],
-    }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+def _add_tag(
+    view: nx.DiGraph, graph: TagGraph, ist: str, importers: dict[str, list[Consumer]]
+) -> None:
+    tag_node = add_node(view, f"tag:{ist}", "tag", ist, status=graph.coverage(ist).status)
+    for producer in graph.producers_of(ist):
+        source = file_node(view, producer.location.path)
+        link(view, source, tag_node, "produces", producer_kind(producer))
+    for consumer in graph.consumers_of(ist):
+        if consumer.tag:  # whole-stream importers are drawn through the stream's node
+            link(view, tag_node, file_node(view, consumer.location.path), "pulls", consumer.field)
+    tag = parse_ist(ist)
+    if tag is not None and tag.stream in importers:
+        link(view, tag_node, _add_stream(view, graph, tag.stream, importers), "in-stream")
 
 
-# format name → renderer: the `--format` choices of `cilint graph`
-RENDERERS = {"dot": render_dot, "mermaid": render_mermaid, "json": render_json}
+def _add_stream(
+    view: nx.DiGraph, graph: TagGraph, stream: str, importers: dict[str, list[Consumer]]
+) -> str:
+    node = f"stream:{stream}"
+    if node not in view:
+        status = graph.stream_coverage(stream).status
+        add_node(view, node, "stream", f"stream {stream}", status=status)
+        for consumer in importers.get(stream, ()):
+            link(view, node, file_node(view, consumer.location.path), "imports", consumer.field)
+    return node

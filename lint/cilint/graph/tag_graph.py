@@ -5,7 +5,8 @@ producers, pattern producers and consumers; the edges are kept as adjacency list
 producers, tag → its consumers, stream → its tags and consumers). A pattern producer (an
 `artImages` rule, `tag_by_commit`) is linked to a tag lazily, the first time someone asks about
 that tag. Rules, `cilint explain` and `cilint graph` query this one object; `cilint graph` draws
-the part around a tag or a file as a networkx graph (`cilint.graph.neighbourhood`).
+the part around a tag or a file (`cilint.graph.neighbourhood`), or the tree summed up
+(`cilint.graph.summary`), as a networkx graph.
 
 Plain dicts, not a networkx DiGraph, hold the whole tree: only these lookups ever read it, and
 building a DiGraph of it cost more than the rest of the stage (bench/NOTES.md).
