@@ -102,6 +102,7 @@ def test_cli_json_contract_and_exit_codes() -> None:
         "status",
         "producers",
         "consumers",
+        "consumer_files",
         "stream_importers",
         "pull_chain",
         "suggestions",

@@ -108,3 +108,43 @@ def test_the_text_form_lists_the_same_advice() -> None:
     _, answer = explain(EXAMPLES, "acme/widget:widgit")
     advice = run.stdout.split("What to do:\n", 1)[1].splitlines()
     assert advice == [f"  - {s['text']}" for s in answer["suggestions"]]
+
+
+CONSUMER = """base_images:
+  widget: {name: widget, namespace: acme, tag: widget}
+build_root:
+  image_stream_tag: {name: release, namespace: openshift, tag: golang-1.22}
+resources:
+  '*':
+    requests: {cpu: 100m}
+zz_generated_metadata: {branch: main, org: pull, repo: r%02d}
+"""
+
+
+def test_a_busy_tag_lists_the_first_20_files_that_pull_it(tmp_path: Path) -> None:
+    root = tmp_path / "release"
+    shutil.copytree(EXAMPLES, root)
+    for n in range(30):
+        config = root / "ci-operator" / "config" / "pull" / f"r{n:02d}" / f"pull-r{n:02d}-main.yaml"
+        config.parent.mkdir(parents=True)
+        config.write_text(CONSUMER % n)
+    _, answer = explain(root, "acme/widget:widget")
+    files = answer["consumer_files"]
+    assert files == {"files": 30, "listed": 20}
+    assert len({c["path"] for c in answer["consumers"] if "whole stream" not in c["field"]}) == 20
+    run = subprocess.run(
+        [sys.executable, "-m", "cilint", "explain", "--root", str(root), "acme/widget:widget"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert f"and {files['files'] - 20} more files that pull it (--all lists them)" in run.stdout
+    every = subprocess.run(
+        [sys.executable, "-m", "cilint", "explain", "--root", str(root), "--format", "json"]
+        + ["--all", "acme/widget:widget"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    listed = json.loads(every.stdout)["consumer_files"]
+    assert listed["listed"] == listed["files"] == files["files"]

@@ -291,7 +291,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--all",
         action="store_true",
         dest="all_importers",
-        help="list every file that imports the tag's whole stream (default: the first 5)",
+        help="list every file that pulls the tag and every file that imports its whole stream "
+        "(default: the first 20 and the first 5, the others counted)",
     )
 
     impact = command(

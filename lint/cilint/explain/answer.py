@@ -27,6 +27,9 @@ READS = frozenset(
 # Files importing a tag's whole stream listed by default: a release stream such as ocp/4.17 is
 # imported by thousands of configs, and listing them all buries the rest of the answer.
 SHOWN_IMPORTERS = 5
+# Files pulling the tag itself listed by default: a builder image is pulled by thousands, and
+# locating each place means reading its file.
+SHOWN_CONSUMERS = 20
 
 _OWNER_RE = re.compile(r"^(?P<org>[^/]+)/(?P<repo>[^@]+)@(?P<branch>\S+)(?: \[(?P<variant>.+)\])?$")
 
@@ -54,11 +57,17 @@ class StreamImporters(TypedDict):
     listed: int
 
 
+class ConsumerFiles(TypedDict):
+    files: int  # files that pull the tag itself (not through its whole stream)
+    listed: int
+
+
 class Answer(TypedDict):
     spellings: dict[str, str]
     status: str
     producers: list[ProducerRecord]
     consumers: list[ConsumerRecord]
+    consumer_files: ConsumerFiles
     stream_importers: StreamImporters
     pull_chain: list[dict[str, Any]]  # see `pull_chain`
     suggestions: list[Suggestion]
@@ -254,6 +263,8 @@ def explain(
     if importers is None:
         importers = sorted({c.location.path for c in found if c.stream})
     listed = set(importers if all_importers else importers[:SHOWN_IMPORTERS])
+    pulling = sorted({c.location.path for c in found if not c.stream})
+    shown = set(pulling if all_importers else pulling[:SHOWN_CONSUMERS])
     consumers = sorted(
         {
             (
@@ -262,7 +273,7 @@ def explain(
                 c.via,
             )
             for c in found
-            if not c.stream or c.location.path in listed
+            if c.location.path in (listed if c.stream else shown)
         }
     )
     return {
@@ -273,6 +284,7 @@ def explain(
             {"path": place[0], "line": place[1], "field": field, "via": via}
             for place, field, via in consumers
         ],
+        "consumer_files": {"files": len(pulling), "listed": len(shown)},
         "stream_importers": {
             "stream": tag.stream,
             "files": len(importers),
@@ -325,6 +337,12 @@ def render_text(report: Answer) -> str:
         lines.append(f"  {c['path']}:{c['line']}  {c['field']}{via}")
     if not report["consumers"]:
         lines.append("  nothing in this tree")
+    pulling = report["consumer_files"]
+    if pulling["files"] > pulling["listed"]:
+        lines.append(
+            f"  and {pulling['files'] - pulling['listed']} more files that pull it "
+            "(--all lists them)"
+        )
     importers = report["stream_importers"]
     unlisted = importers["files"] - importers["listed"]
     if unlisted:
