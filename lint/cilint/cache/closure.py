@@ -205,6 +205,9 @@ class Gatherer:
         for namespace in sorted(namespaces):
             for prefix in (active(namespace + "/"), conditional(namespace + "/")):
                 demand.produced |= {name[2:] for name in self._names_starting(prefix)}
+            demand.consumed |= {
+                name[2:] for name in self._names_starting(consumed(namespace + "/"))
+            }
         for kind in sorted(kinds):
             start = len(defined(kind, ""))
             names = {name[start:] for name in self._names_starting(defined(kind, ""))}

@@ -215,6 +215,16 @@ def _suggestions(
         suggestions.append(
             {"kind": "did-you-mean", "text": f"Did you mean {candidate}{who}?", "tag": candidate}
         )
+    for candidate in graph.covered_near(tag.ist):
+        pattern = graph.coverage(candidate).conditional
+        covered = f" (pulled elsewhere, covered by {pattern[0].detail})" if pattern else ""
+        suggestions.append(
+            {
+                "kind": "did-you-mean",
+                "text": f"Did you mean {candidate}{covered}?",
+                "tag": candidate,
+            }
+        )
     if _is_art(tree, tag):
         suggestions.append(
             {

@@ -84,6 +84,8 @@ class TagGraph:
         self._nearest: dict[tuple[str, int], list[str]] = {}
         # Tags known to be produced by files not loaded (a partial run: the cache's index).
         self.known_produced: set[str] = set()
+        # Tags the cache's index says are consumed, in a partial run (`covered_near`).
+        self.known_consumed: set[str] = set()
         self._places: dict[tuple[Location, str | None, str | None], list[Consumer]] | None = None
         usages: list[TestUsage]
         elements: list[RegistryElement]
@@ -284,6 +286,26 @@ class TagGraph:
                 )
             ]
         return close
+
+    def covered_near(self, ist: str, limit: int = 3) -> list[str]:
+        """Consumed tags close to `ist` that only a pattern covers (`ocp/4.18:base-rhel9` for
+        `ocp/4.18:base-rhle9`): they exist if ART publishes them, so they are worth naming
+        where `nearest` knows only explicitly produced tags."""
+        wanted = parse_ist(ist)
+        if wanted is None:
+            return []
+        prefix = wanted.namespace + "/"
+        pool = {
+            tag[len(prefix) :]: tag
+            for tag in (*self._tag_consumers, *self.known_consumed)
+            if tag.startswith(prefix)
+            and tag != ist
+            and self.coverage(tag).status == CONDITIONAL_STATUS
+        }
+        close = difflib.get_close_matches(
+            f"{wanted.name}:{wanted.tag}", sorted(pool), n=limit, cutoff=0.8
+        )
+        return [pool[name] for name in close]
 
     def supplemental_producers(self) -> list[Producer]:
         """The ci-images-mirror config's supplementalCIImages entries."""

@@ -545,6 +545,7 @@ def build_tree(
     graph = TagGraph(facts, settings.policy.exempt_namespaces)
     if demand is not None:
         graph.known_produced = demand.produced
+        graph.known_consumed = demand.consumed
     manifests = [f.path for f in inventory.files if f.kind is Kind.CLUSTER_MANIFEST]
     registries = settings.policy.registries
     positions = positions or Positions(settings.root)

@@ -58,6 +58,7 @@ GRAPH_READS: dict[str, Read | None] = {
     "unresolved_steps": Read.REGISTRY,
     "registry": Read.REGISTRY_NAMES,
     "nearest": Read.PRODUCED_NAMES,
+    "covered_near": Read.PRODUCED_NAMES,
     "mirrors": Read.MIRROR_SETS,
     "supplemental_producers": Read.MIRROR_CONFIG,
     "is_exempt": None,
@@ -93,6 +94,7 @@ class Demand:
         self.loaded_kinds: set[str] = set()
         self.loaded_candidates: set[str] = set()
         self.produced: set[str] = set()  # tags the index says are produced, loaded or not
+        self.consumed: set[str] = set()  # tags the index says are consumed, loaded or not
         self.registry_names: dict[str, set[str]] = {}  # kind → names the index defines
 
 
@@ -128,6 +130,7 @@ class GraphReads:
                 setattr(self, name, getattr(graph, name))
         if demand is not None and Read.PRODUCED_NAMES in declared:
             self.nearest = _recording_nearest(graph.nearest, demand)
+            self.covered_near = _recording_nearest(graph.covered_near, demand)
         if demand is not None and Read.REGISTRY_NAMES in declared:
             self.registry = _RegistryNames(graph.registry, demand)
 
