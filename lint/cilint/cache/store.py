@@ -243,9 +243,13 @@ class ResultCache:
 
         def write(db: sqlite3.Connection) -> None:
             db.execute("BEGIN IMMEDIATE")
-            db.execute("DELETE FROM runs")  # only the newest run is worth keeping
-            db.execute("INSERT INTO runs VALUES (?, ?)", (key, blob))
-            db.execute("COMMIT")
+            try:
+                db.execute("DELETE FROM runs")  # only the newest run is worth keeping
+                db.execute("INSERT INTO runs VALUES (?, ?)", (key, blob))
+                db.execute("COMMIT")
+            except BaseException:  # Ctrl-C too: never an empty runs table committed later
+                db.execute("ROLLBACK")
+                raise
 
         self._safely(write, None)
 

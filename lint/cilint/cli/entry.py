@@ -2,7 +2,8 @@
 `cilint` console script, which exits the process without tearing down what the run built).
 
 Exit codes: 0 no finding at or above --fail-level, 1 findings, 2 usage, configuration or
-internal error (one line on stderr; a traceback only with --debug).
+internal error (one line on stderr; a traceback only with --debug), 130 interrupted (SIGINT,
+Ctrl-C), 143 terminated (SIGTERM): the shell's 128 + the signal's number.
 """
 
 from __future__ import annotations
@@ -10,12 +11,36 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import signal
 import sys
+import threading
 import traceback
+from collections.abc import Iterator
+from types import FrameType
 
 from cilint.cli.commands import COMMANDS, EXIT_ERROR, Done
 from cilint.cli.parser import build_parser
-from cilint.errors import CilintError
+from cilint.errors import CilintError, Terminated
+
+EXIT_INTERRUPTED, EXIT_TERMINATED = 128 + signal.SIGINT, 128 + signal.SIGTERM
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise Terminated
+
+
+@contextlib.contextmanager
+def _terminable() -> Iterator[None]:
+    """SIGTERM stops a run as Ctrl-C does (workers ended, outputs old or new); the previous
+    handler is put back after, so that `main` leaves the interpreter as it found it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set a handler
+        return
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _dispatch(argv: list[str] | None) -> Done:
@@ -26,13 +51,18 @@ def _dispatch(argv: list[str] | None) -> Done:
         parser.print_help(sys.stderr)
         return Done(EXIT_ERROR)
     try:
-        return command(args)
+        with _terminable():
+            return command(args)
+    except Terminated:
+        print("cilint: terminated", file=sys.stderr)
+        return Done(EXIT_TERMINATED)
+    except KeyboardInterrupt:
+        print("cilint: interrupted", file=sys.stderr)
+        return Done(EXIT_INTERRUPTED)
     except CilintError as err:
         print(f"cilint: error: {err}", file=sys.stderr)
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    except KeyboardInterrupt:
-        print("cilint: interrupted", file=sys.stderr)
     except Exception as err:  # the promise: one line, no traceback unless --debug
         if args.debug:
             traceback.print_exc()

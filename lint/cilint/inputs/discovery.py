@@ -14,17 +14,18 @@ and listed with the reason (`cilint check --show-files`):
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import re
+import signal
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple
 
 from cilint.inputs.kinds import INPUT_KINDS, InputKind, Kind
 
-T = TypeVar("T")
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
@@ -150,21 +151,53 @@ def _scan_all(root: Path, starts: list[str], split_min: int) -> dict[str, _Scan]
         _forked(lambda: [(start, _scan(top, [sub])) for start, sub in theirs]) if theirs else None
     )
     mine = work[0::2] if child is not None else work
-    done = [(start, _scan(top, [sub])) for start, sub in mine]
-    if child is not None:
-        from_child = child()
-        if from_child is None:  # the child failed: walk its half here
-            from_child = [(start, _scan(top, [sub])) for start, sub in theirs]
-        done += from_child
+    try:
+        done = [(start, _scan(top, [sub])) for start, sub in mine]
+        from_child = child.result() if child is not None else []
+    except BaseException:  # Ctrl-C: end the child and reap it, so that none outlives the run
+        if child is not None:
+            child.cancel()
+        raise
+    if from_child is None:  # the child failed: walk its half here
+        from_child = [(start, _scan(top, [sub])) for start, sub in theirs]
+    done += from_child
     for start, scan in done:
         scans[start].files.extend(scan.files)
         scans[start].skipped.extend(scan.skipped)
     return scans
 
 
-def _forked(work: Callable[[], T]) -> Callable[[], T | None] | None:
-    """Start `work` in a forked child; returns a function that waits for its (pickled) result,
-    None if the child failed. None where there is no fork."""
+class _Child(NamedTuple):
+    """A forked child walking its share of the folders into a pipe."""
+
+    pid: int
+    read: int  # the pipe's end the result comes out of
+
+    def result(self) -> list[tuple[str, _Scan]] | None:
+        """Wait for the (pickled) scans; None if the child failed."""
+        with os.fdopen(self.read, "rb") as into:
+            data = into.read()
+        _, status = os.waitpid(self.pid, 0)
+        if status != 0:
+            return None
+        try:
+            scans: list[tuple[str, _Scan]] = pickle.loads(data)
+            return scans
+        except Exception:  # noqa: BLE001 - a broken answer: walk it here instead
+            return None
+
+    def cancel(self) -> None:
+        """End the child now and reap it."""
+        with contextlib.suppress(OSError):
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        with contextlib.suppress(OSError):
+            os.close(self.read)
+
+
+def _forked(work: Callable[[], list[tuple[str, _Scan]]]) -> _Child | None:
+    """Start `work` in a forked child (`_Child.result` waits for it). None where there is no
+    fork."""
     if not hasattr(os, "fork"):
         return None
     read, write = os.pipe()
@@ -179,20 +212,7 @@ def _forked(work: Callable[[], T]) -> Callable[[], T | None] | None:
         finally:
             os._exit(code)
     os.close(write)
-
-    def result() -> T | None:
-        with os.fdopen(read, "rb") as into:
-            data = into.read()
-        _, status = os.waitpid(pid, 0)
-        if status != 0:
-            return None
-        try:
-            loaded: T = pickle.loads(data)
-            return loaded
-        except Exception:  # noqa: BLE001 - a broken answer: walk it here instead
-            return None
-
-    return result
+    return _Child(pid, read)
 
 
 def _walk(

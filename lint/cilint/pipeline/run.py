@@ -116,8 +116,11 @@ def session(
         workers = Workers(options.jobs, options.parallel_min, options.progress)
         try:
             yield inventory, cache, workers
+        except KeyboardInterrupt:  # and SIGTERM (`Terminated`): stop the workers, not wait
+            workers.abort()
+            raise
         finally:
-            workers.close()
+            workers.close()  # after `abort`, nothing is left to wait for
             if cache:
                 cache.close()
 

@@ -15,8 +15,12 @@ The pool is created on first use and shared by both stages of a run.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -177,6 +181,41 @@ def locate_batch(root: str, locations: list[Location]) -> list[Location]:
     return [positions.locate(location) for location in locations]
 
 
+# What a worker must not die of while the main process decides: Ctrl-C reaches every process
+# of the terminal's group, and only the main process stops the run (`Workers.abort`).
+_HELD = {signal.SIGINT, signal.SIGTERM}
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _ignore_interrupts(parent: int) -> None:
+    """A worker's initializer: Ctrl-C is the main process's to handle (it terminates the
+    workers), and on Linux a worker dies with the main process, even if that one is killed."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+            if os.getppid() != parent:  # the main process died before the line above
+                os._exit(1)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM while workers fork: a child inherits the mask, so neither can
+    reach it before its initializer ignores them (a Ctrl-C then would print its traceback)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        yield
+    finally:  # a signal that came meanwhile is delivered here, to this process
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def available_cores() -> int:
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))
@@ -214,8 +253,14 @@ class Workers:
             context = multiprocessing.get_context(
                 "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
             )
-            self._pool = ProcessPoolExecutor(max_workers=self.count, mp_context=context)
-        return self._pool.map(task, [first] * len(batches), batches)
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.count,
+                mp_context=context,
+                initializer=_ignore_interrupts,
+                initargs=(os.getpid(),),
+            )
+        with _signals_held():  # the first submit forks the workers
+            return self._pool.map(task, [first] * len(batches), batches)
 
     def background(self, task: Callable[..., R], *args: object) -> None:
         """Run `task(*args)` in a worker while this process goes on (here and now, without a
@@ -237,6 +282,29 @@ class Workers:
         if self._pool is not None:
             self._pool.shutdown()
             self._pool = None
+        self._close_caches()
+
+    def abort(self) -> None:
+        """Stop now (Ctrl-C, SIGTERM): drop the queued tasks and end the workers, busy or not,
+        without waiting for a background store (its transaction is then never committed)."""
+        self._pending = []
+        pool, self._pool = self._pool, None
+        if isinstance(pool, ProcessPoolExecutor):
+            # The executor waits for running tasks, even with cancel_futures: end them first.
+            processes = list((getattr(pool, "_processes", None) or {}).values())
+            for process in processes:
+                with contextlib.suppress(OSError, ValueError):
+                    process.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
+            for process in processes:
+                process.join(timeout=0.5)
+                if process.is_alive():
+                    process.kill()
+                    process.join(timeout=0.5)
+        self._close_caches()
+
+    @staticmethod
+    def _close_caches() -> None:
         while _caches:  # opened here when the tasks ran in this process
             _caches.popitem()[1].close()
 
