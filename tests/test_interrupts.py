@@ -51,8 +51,9 @@ def _start(*args: str) -> subprocess.Popen[str]:
     )
 
 
-def _children(pid: int) -> list[int]:
-    """The live processes whose parent is `pid` (from /proc: psutil is not a dependency)."""
+def _processes() -> list[tuple[int, str, int, int]]:
+    """(pid, state, parent, process group) of every process (from /proc: psutil is not a
+    dependency)."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -62,17 +63,25 @@ def _children(pid: int) -> list[int]:
         except OSError:
             continue
         fields = stat[stat.rindex(")") + 2 :].split()  # after the command, which may hold spaces
-        if int(fields[1]) == pid and fields[0] != "Z":
-            found.append(int(entry.name))
+        found.append((int(entry.name), fields[0], int(fields[1]), int(fields[2])))
     return found
 
 
-def _group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    return True
+def _children(pid: int) -> list[int]:
+    """The live processes whose parent is `pid`."""
+    return [child for child, state, parent, _ in _processes() if parent == pid and state != "Z"]
+
+
+def _group_alive(pgid: int, within: float = 5) -> bool:
+    """Whether a live process of group `pgid` is still there after `within` seconds. Zombies
+    do not count: a worker whose parent was killed waits for init to reap it, which in a
+    container can take a while."""
+    deadline = time.monotonic() + within
+    while True:
+        live = [pid for pid, state, _, group in _processes() if group == pgid and state != "Z"]
+        if not live or time.monotonic() >= deadline:
+            return bool(live)
+        time.sleep(0.05)
 
 
 def _wait_for_workers(process: subprocess.Popen[str], count: int) -> None:
@@ -90,7 +99,7 @@ def reaper() -> Iterator[list[subprocess.Popen[str]]]:
     started: list[subprocess.Popen[str]] = []
     yield started
     for process in started:
-        if _group_alive(process.pid):
+        if _group_alive(process.pid, within=0):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait()
 

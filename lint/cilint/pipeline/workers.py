@@ -21,6 +21,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -290,18 +291,37 @@ class Workers:
         self._pending = []
         pool, self._pool = self._pool, None
         if isinstance(pool, ProcessPoolExecutor):
-            # The executor waits for running tasks, even with cancel_futures: end them first.
-            processes = list((getattr(pool, "_processes", None) or {}).values())
-            for process in processes:
-                with contextlib.suppress(OSError, ValueError):
-                    process.terminate()
-            pool.shutdown(wait=False, cancel_futures=True)
-            for process in processes:
-                process.join(timeout=0.5)
-                if process.is_alive():
-                    process.kill()
-                    process.join(timeout=0.5)
+            # The executor's manager thread may trip over the workers ended under it: that is
+            # the abort itself, not news to print (its excepthook is restored after).
+            manager = getattr(pool, "_executor_manager_thread", None)
+            previous = threading.excepthook
+
+            def quiet(args: threading.ExceptHookArgs) -> None:
+                if args.thread is not manager:
+                    previous(args)
+
+            threading.excepthook = quiet
+            try:
+                self._end(pool)
+                if manager is not None:
+                    manager.join(timeout=1)
+            finally:
+                threading.excepthook = previous
         self._close_caches()
+
+    @staticmethod
+    def _end(pool: ProcessPoolExecutor) -> None:
+        # The executor waits for running tasks, even with cancel_futures: end them first.
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        for process in processes:
+            with contextlib.suppress(OSError, ValueError):
+                process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.join(timeout=0.5)
+            if process.is_alive():
+                process.kill()
+                process.join(timeout=0.5)
 
     @staticmethod
     def _close_caches() -> None:
