@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from cilint.config.settings import Settings
 from cilint.errors import CilintError
+from cilint.facts.result import FileResult
 from cilint.findings import Finding
 from cilint.inputs.discovery import glob_to_regex
 from cilint.rules import unused_suppression
@@ -43,14 +44,9 @@ def file_ignores(settings: Settings) -> list[tuple[re.Pattern[str], frozenset[st
     return compiled
 
 
-def comments_of(results: Mapping[str, object]) -> dict[str, tuple[SuppressionComment, ...]]:
-    """The suppression comments of the files among `results` (path → `FileResult`)."""
-    found = {}
-    for path, result in results.items():
-        comments = getattr(result, "suppressions", ())
-        if comments:
-            found[path] = comments
-    return found
+def comments_of(results: Mapping[str, FileResult]) -> dict[str, tuple[SuppressionComment, ...]]:
+    """The suppression comments of the files among `results`."""
+    return {path: result.suppressions for path, result in results.items() if result.suppressions}
 
 
 def suppress(
