@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
-from conftest import REPO
+from conftest import REPO, run_cilint
 
 EXAMPLES = REPO / "examples" / "release"
 DISABLED_BASE = """build_root:
@@ -35,13 +33,7 @@ zz_generated_metadata: {branch: main, org: acme, repo: base}
 def explain(root: Path, tag: str) -> tuple[int, dict[str, Any]]:
     """The answer, the same from the cache (a partial load) and from the whole tree."""
     runs = [
-        subprocess.run(
-            [sys.executable, "-m", "cilint", "explain", "--root", str(root), "--format", "json"]
-            + [*cache, tag],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        run_cilint("explain", "--root", str(root), "--format", "json", *cache, tag)
         for cache in ([], ["--no-cache"])
     ]
     assert runs[0].returncode in (0, 1), runs[0].stderr
@@ -108,12 +100,7 @@ def test_a_disabled_promotion_replaces_the_advice_to_add_one() -> None:
 
 
 def test_the_text_form_lists_the_same_advice() -> None:
-    run = subprocess.run(
-        [sys.executable, "-m", "cilint", "explain", "--root", str(EXAMPLES), "acme/widget:widgit"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    run = run_cilint("explain", "--root", str(EXAMPLES), "acme/widget:widgit")
     _, answer = explain(EXAMPLES, "acme/widget:widgit")
     advice = run.stdout.split("What to do:\n", 1)[1].splitlines()
     assert advice == [f"  - {s['text']}" for s in answer["suggestions"]]
@@ -141,19 +128,10 @@ def test_a_busy_tag_lists_the_first_20_files_that_pull_it(tmp_path: Path) -> Non
     files = answer["consumer_files"]
     assert files == {"files": 30, "listed": 20}
     assert len({c["path"] for c in answer["consumers"] if "whole stream" not in c["field"]}) == 20
-    run = subprocess.run(
-        [sys.executable, "-m", "cilint", "explain", "--root", str(root), "acme/widget:widget"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    run = run_cilint("explain", "--root", str(root), "acme/widget:widget")
     assert f"and {files['files'] - 20} more files that pull it (--all lists them)" in run.stdout
-    every = subprocess.run(
-        [sys.executable, "-m", "cilint", "explain", "--root", str(root), "--format", "json"]
-        + ["--all", "acme/widget:widget"],
-        capture_output=True,
-        text=True,
-        check=False,
+    every = run_cilint(
+        "explain", "--root", str(root), "--format", "json", "--all", "acme/widget:widget"
     )
     listed = json.loads(every.stdout)["consumer_files"]
     assert listed["listed"] == listed["files"] == files["files"]

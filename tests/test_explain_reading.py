@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ import pytest
 from cilint.config.settings import DEFAULT_POLICY, load_policy
 from cilint.explain.reading import qci_readings, read
 from cilint.tags import TagSpellingError
-from conftest import REPO
+from conftest import REPO, run_cilint
 
 EXAMPLES = REPO / "examples" / "release"
 REGISTRIES = load_policy(DEFAULT_POLICY, None).registries
@@ -72,12 +71,7 @@ def test_unreadable_text_says_which_part_is_wrong(text: str, says: str) -> None:
 
 
 def _explain(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cilint", "explain", "--root", str(EXAMPLES), *args],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return run_cilint("explain", "--root", str(EXAMPLES), *args)
 
 
 def test_the_produced_reading_is_answered_and_the_others_listed() -> None:
@@ -123,12 +117,7 @@ def test_an_empty_root_is_an_error_unless_allowed(tmp_path: Path, command: list[
     (tmp_path / "ci-operator" / "config").mkdir(parents=True)
 
     def run(*extra: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "cilint", *command, "--root", str(tmp_path), *extra],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        return run_cilint(*command, "--root", str(tmp_path), *extra)
 
     refused = run()
     assert refused.returncode == 2 and refused.stdout == ""

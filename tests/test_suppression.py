@@ -5,17 +5,15 @@ real command line (cached, uncached, a real git repository for the hook). The ru
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from cilint.yaml.comments import suppression_comments
-from conftest import REPO
+from conftest import REPO, run_cilint
 
 FIXTURE = REPO / "tests" / "fixtures" / "unproduced-tag" / "typo-in-base-image" / "tree"
 CONFIG = "ci-operator/config/o/s/o-s-main.yaml"
@@ -23,17 +21,8 @@ GIT_ID = ["-c", "user.email=t@example.invalid", "-c", "user.name=t"]
 
 
 def cilint(root: Path, *args: str, cache: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_COLOR": "1"}
-    if cache is not None:
-        env["CILINT_CACHE_DIR"] = str(cache)
-    return subprocess.run(
-        [sys.executable, "-m", "cilint", "check", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-        cwd=root,
-    )
+    env = {} if cache is None else {"CILINT_CACHE_DIR": str(cache)}
+    return run_cilint("check", *args, cwd=root, **env)
 
 
 def report(run: subprocess.CompletedProcess[str]) -> dict[str, Any]:
@@ -152,13 +141,7 @@ def test_turning_unused_suppression_off_silences_it(tree: Path) -> None:
 
 def test_the_baseline_does_not_record_suppressed_findings(tree: Path) -> None:
     edit(tree, "  base:\n", "  base:  # cilint: ignore[T001] published by ART\n")
-    written = subprocess.run(
-        [sys.executable, "-m", "cilint", "baseline", "write", "--no-cache"],
-        cwd=tree,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    written = run_cilint("baseline", "write", "--no-cache", cwd=tree)
     assert written.returncode == 0, written.stderr
     assert "T001" not in (tree / ".cilint-baseline.yaml").read_text()
 
