@@ -38,7 +38,7 @@ from cilint.rules import (
     unused_suppression,
     yaml_syntax,
 )
-from cilint.rules.names import closest, lookup, rule_names
+from cilint.rules.names import closest, rule_names
 from cilint.rules.spec import FileRule, Rule, TreeRule
 
 if TYPE_CHECKING:
@@ -84,12 +84,12 @@ ALL_RULES: tuple[Rule, ...] = FILE_RULES + TREE_RULES + RUN_RULES
 RULE_NAMES = rule_names(module.RULE for module in ALL_RULES)
 
 
-_BY_NAME = {module.RULE.name: module for module in ALL_RULES}
-
-
 def find_rule(name_or_code: str) -> Rule | None:
-    name = lookup(RULE_NAMES, name_or_code)
-    return None if name is None else _BY_NAME[name]
+    wanted = name_or_code.strip()
+    for module in ALL_RULES:
+        if wanted in (module.RULE.name, module.RULE.code) or wanted.upper() == module.RULE.code:
+            return module
+    return None
 
 
 def did_you_mean(wanted: str) -> str:
