@@ -9,8 +9,10 @@ import sys
 import pytest
 
 from cilint.config.settings import load_settings
-from cilint.explain.answer import READS, explain
+from cilint.explain.answer import explain
+from cilint.explain.graph_source import GraphSource
 from cilint.pipeline.run import load_tree
+from cilint.rules.reads import Read
 from conftest import CORPUS_RELEASE, REPO, needs_shared
 
 # One tag per producer kind found in the openshift-release sample.
@@ -29,7 +31,8 @@ DIGEST = "sha256:" + "0123456789abcdef" * 4
 @pytest.fixture(scope="module")
 def corpus():  # noqa: ANN201
     settings = load_settings(CORPUS_RELEASE)
-    return settings, load_tree(settings).context.view(READS, "explain")
+    view = load_tree(settings).context.view(frozenset(Read), "explain")
+    return settings, GraphSource(view, settings.policy.registries)
 
 
 @needs_shared

@@ -1,7 +1,7 @@
 """What cross-file rules read, and the guard that holds them to it.
 
-A cross-file rule declares `READS`; runs about a few files (the pre-commit hook) or one tag
-(`cilint explain`) load only what those reads need (`cilint.cache.closure.STEPS`), and the view
+A cross-file rule declares `READS`; runs about a few files (the pre-commit hook) load only what
+those reads need (`cilint.cache.closure.STEPS`), and the view
 a rule gets (`TreeContext.view`) refuses anything else with `UndeclaredRead`, on every run.
 The last test shows that adding a rule is one module, one registry line and one fixture folder.
 """
@@ -48,7 +48,7 @@ def tree() -> LoadedTree:
 
 @pytest.mark.parametrize("read", list(Read), ids=[r.name for r in Read])
 def test_every_read_has_a_gathering_step(read: Read) -> None:
-    """A new read without a step would make PATH runs and explain load too little."""
+    """A new read without a step would make PATH runs load too little."""
     assert read in closure.STEPS, f"Read.{read.name} has no entry in cilint.cache.closure.STEPS"
     assert closure.steps_for([read]) == [s for s in closure._ORDER if s in closure.STEPS[read]]
 

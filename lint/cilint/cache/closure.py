@@ -1,14 +1,15 @@
-"""Runs about a few files or one tag, on a warm cache: load only the results that can change
-the answer, not the whole tree.
+"""Runs about a few files, on a warm cache: load only the results that can change the answer,
+not the whole tree.
 
-A PATH run (the pre-commit hook) reports the findings located in its files; `cilint explain`
-answers about one tag. The cache indexes what each result mentions (`cilint.cache.index`), and
-`Gatherer` follows those names to the files a question needs. Which names to follow is derived
-from what the rules (and explain) declare they read (`cilint.rules.reads`): `STEPS` gives each
-read its gathering steps, so a new read without a step fails loudly (tests/test_reads.py) and a
-rule cannot read what it did not declare. "Did you mean" is demand-driven: the names a partial
-run asked for (`Demand`) are loaded afterwards, and the answer is computed again.
-`tests/test_subtree.py` checks the result against the whole tree's for every file and many tags.
+A PATH run (the pre-commit hook) reports the findings located in its files; a change-aware run
+the findings its change can touch. The cache indexes what each result mentions
+(`cilint.cache.index`), and `Gatherer` follows those names to the files a question needs. Which
+names to follow is derived from what the rules declare they read (`cilint.rules.reads`): `STEPS`
+gives each read its gathering steps, so a new read without a step fails loudly
+(tests/test_reads.py) and a rule cannot read what it did not declare. "Did you mean" is demand-
+driven: the names a partial run asked for (`Demand`) are loaded afterwards, and the answer is
+computed again. `tests/test_subtree.py` checks the result against the whole tree's for every
+file.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from cilint.cache.index import (
     mentions,
     produced,
     used,
-    whole_stream,
 )
 from cilint.cache.store import ResultCache
 from cilint.facts.result import FileResult
@@ -261,22 +261,20 @@ def steps_for(reads: Iterable[Read]) -> list[str]:
     return [step for step in _ORDER if step in wanted]
 
 
-def _follow(gatherer: Gatherer, interest: list[FileResult], steps: list[str], tag: bool) -> None:
-    """The steps after the files of interest are loaded (`tag`: an answer about one tag, for
-    which the mirror sets always matter)."""
-    if PRODUCERS in steps and not tag:
+def _follow(gatherer: Gatherer, interest: list[FileResult], steps: list[str]) -> None:
+    """The steps after the files of interest are loaded."""
+    if PRODUCERS in steps:
         gatherer.producers_for(interest)
     if USERS in steps:
         gatherer.up(interest)
     kinds = []
-    if MANIFESTS in steps and (tag or any(r.kind is Kind.CLUSTER_MANIFEST for r in interest)):
+    if MANIFESTS in steps and any(r.kind is Kind.CLUSTER_MANIFEST for r in interest):
         kinds.append(Kind.CLUSTER_MANIFEST)
     if MIRROR_CONFIG in steps:
         kinds.append(Kind.CI_IMAGES_MIRROR)
     if kinds:
         gatherer.of_kinds(*kinds)
-    if not tag:
-        gatherer.load(gatherer.mentioning([SKIPPED]))  # --show-files lists the same files
+    gatherer.load(gatherer.mentioning([SKIPPED]))  # --show-files lists the same files
     if DOWN in steps:
         gatherer.down()
 
@@ -286,7 +284,7 @@ def for_files(gatherer: Gatherer, paths: list[str], reads: Iterable[Read]) -> No
     gatherer.load(paths)
     gatherer.downward(paths)
     interest = [gatherer.loaded[p] for p in paths if p in gatherer.loaded]  # loaded before too
-    _follow(gatherer, interest, steps_for(reads), tag=False)
+    _follow(gatherer, interest, steps_for(reads))
 
 
 def for_consumers(
@@ -319,27 +317,3 @@ def for_consumers(
         gatherer.up(interest)
     if MIRROR_CONFIG in steps:
         gatherer.of_kinds(Kind.CI_IMAGES_MIRROR)
-
-
-def for_tag(
-    gatherer: Gatherer, ist: str, reads: Iterable[Read], shown_importers: int | None
-) -> list[str]:
-    """Everything an answer about `ist` reading `reads` needs: its producers, its consumers
-    (and the first `shown_importers` (None: all) files that import its whole stream), and what
-    the reads' steps add. Returns every file that imports the whole stream."""
-    tag = parse_ist(ist)
-    steps = steps_for(reads)
-    names = {consumed(ist)}
-    importers: list[str] = []
-    if tag is not None:
-        importers = sorted(gatherer.mentioning([whole_stream(tag.stream)]))
-    if PRODUCERS in steps:  # the tag's own producers, exact and per pattern
-        names.add(produced(ist))
-        if tag is not None:
-            names.add(PATTERNS + tag.namespace)
-    listed = importers if shown_importers is None else importers[:shown_importers]
-    found = gatherer.mentioning(names) | set(listed)
-    gatherer.downward(found)
-    interest = gatherer.load(found)
-    _follow(gatherer, interest, steps, tag=True)
-    return importers

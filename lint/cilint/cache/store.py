@@ -8,6 +8,9 @@
   transaction as the results it points to, so an entry implies its result.
 - A mentions table (name → key) indexes what each result mentions (`cilint.cache.index`), so a
   run about a few files or one tag loads only the results that matter (`cilint.cache.closure`).
+- A snapshot table keeps the last walk of the tree (`cilint.inputs.snapshot`) per root and
+  layout, which a warm run checks with a stat per folder and input instead of walking again.
+- Two tables hold `cilint explain`'s index of tags (`cilint.cache.tag_index`).
 - A run table keeps the findings of a whole run under the hash of every (path, key): when nothing
   changed, `cilint check` answers without building the graph again.
 - SQLite in WAL mode makes two runs sharing the cache at once safe; writes are transactions, so a
@@ -26,20 +29,26 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TypeVar
 
+from cilint.cache import tag_index
 from cilint.cache.codec import RecordError, StoredRun, decode, decode_run, encode_run
 from cilint.facts.result import FileResult
 
 T = TypeVar("T")
 FORMAT = 5  # 5: results and runs are LZ4-compressed MessagePack records (cilint.cache.codec)
 FILE_NAME = f"cache-v{FORMAT}.sqlite3"
-_SCHEMA = """
+_SCHEMA = (
+    """
 CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS mentions (
     name TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (name, key)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS stats (
     root TEXT NOT NULL, salt TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY (root, salt));
 CREATE TABLE IF NOT EXISTS runs (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS snapshots (
+    root TEXT NOT NULL, scope TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY (root, scope));
 """
+    + tag_index.TABLES
+)
 
 
 def default_directory() -> Path:
@@ -221,6 +230,28 @@ class ResultCache:
             return found
 
         return self._safely(read, found)
+
+    def snapshot(self, scope: str) -> bytes | None:
+        """The last walk of this root under `scope` (the layout), as stored."""
+        row = self._safely(
+            lambda db: db.execute(
+                "SELECT value FROM snapshots WHERE root = ? AND scope = ?", (self.root, scope)
+            ).fetchone(),
+            None,
+        )
+        return None if row is None else bytes(row[0])
+
+    def store_snapshot(self, scope: str, blob: bytes) -> None:
+        self._safely(
+            lambda db: db.execute(
+                "INSERT OR REPLACE INTO snapshots VALUES (?, ?, ?)", (self.root, scope, blob)
+            ),
+            None,
+        )
+
+    def store_tag_index(self, scope: str, build: str, head: bytes, rows: dict[str, bytes]) -> None:
+        """Replace this root's index of tags under `scope` (`cilint.cache.tag_index`)."""
+        self._safely(lambda db: tag_index.write(db, self.root, scope, build, head, rows), None)
 
     def run(self, key: str) -> StoredRun | None:
         """The findings of the whole run under `key`; one that does not decode is a miss."""

@@ -418,18 +418,26 @@ def _settings(args: argparse.Namespace) -> Settings:
 def explain(args: argparse.Namespace) -> Done:
     import json
 
-    from cilint.explain.answer import answer_tag, render_text
-    from cilint.explain.reading import read
-    from cilint.graph.tag_graph import UNPRODUCED
+    from cilint.explain.answer import render_text
+    from cilint.explain.ask import from_index, from_tree
+    from cilint.graph.coverage import UNPRODUCED
     from cilint.tags import TagSpellingError
 
-    settings = _settings(args)
+    config = Path(args.config).resolve() if args.config else None
+    cache_dir = None if args.no_cache else _cache_dir(args)
     try:
-        readings = read(args.tag, settings.policy.registries)
+        found = None
+        if cache_dir is not None:  # the index, if it holds: no settings, no tree to load
+            found = from_index(
+                _resolve_root(args.root), cache_dir, config, args.tag, args.all_importers
+            )
+        if found is None:
+            found = from_tree(
+                _settings(args), _run_options(args), config, args.tag, args.all_importers
+            )
     except TagSpellingError as err:
         raise CilintError(f"cannot read the tag: {err}") from None
-    options = _run_options(args)
-    answers = [answer_tag(settings, tag, options, args.all_importers) for tag in readings.tags]
+    readings, answers = found
     chosen = next((n for n, a in enumerate(answers) if a["status"] != UNPRODUCED), 0)
     report = answers[chosen]
     others = [

@@ -1,29 +1,17 @@
 """`cilint explain TAG`: where an image comes from, who uses it, how clusters pull it, and, when
-it is missing, what to do. Answers the same for every spelling of the tag."""
+it is missing, what to do. Answers the same for every spelling of the tag, from any `Source`:
+the tag graph of a loaded tree (`cilint.explain.graph_source`) or the cache's index of tags
+(`cilint.explain.index`), which answers without loading the tree."""
 
 from __future__ import annotations
 
 import re
-from typing import Any, Required, TypedDict
+from typing import Any, Protocol, Required, TypedDict
 
-from cilint.config.settings import Settings
-from cilint.facts.model import ACTIVE, CONDITIONAL, Location, Producer
-from cilint.graph.tag_graph import CONDITIONAL_STATUS, PRODUCED, Coverage
-from cilint.pipeline.run import RunOptions, answer_about_tag
-from cilint.rules.context import RuleContext, by
-from cilint.rules.reads import Read
+from cilint.facts.model import ACTIVE, CONDITIONAL, Consumer, Location, Producer, by
+from cilint.graph.coverage import CONDITIONAL_STATUS, PRODUCED, Coverage
 from cilint.tags import ImageTag, Registries
 
-# What an answer reads of the tree; a run about one tag loads what these need (cache.closure).
-READS = frozenset(
-    {
-        Read.COVERAGE,
-        Read.CONSUMERS,
-        Read.MIRROR_SETS,
-        Read.MIRROR_CONFIG,
-        Read.PRODUCED_NAMES,
-    }
-)
 # Files importing a tag's whole stream listed by default: a release stream such as ocp/4.17 is
 # imported by thousands of configs, and listing them all buries the rest of the answer.
 SHOWN_IMPORTERS = 5
@@ -73,8 +61,51 @@ class Answer(TypedDict):
     suggestions: list[Suggestion]
 
 
-def _producer_record(producer: Producer, context: RuleContext) -> ProducerRecord:
-    location = context.locate(producer.location)
+class Route(TypedDict):
+    """How the clusters of one kind of mirror set pull any tag of QCI-APPCI: the merged order
+    of repositories (the tag's QCI tag appended to each makes the pull chain)."""
+
+    kind: str
+    clusters: list[str]
+    repositories: list[str]
+    source_policy: str
+    path: str
+    line: int
+    entries: list[dict[str, Any]]
+
+
+class Source(Protocol):
+    """What an answer reads: the tag graph of a loaded tree, or the cache's index of tags."""
+
+    art_namespaces: tuple[str, ...]  # the policy's: ART's and the release payloads'
+
+    def coverage(self, ist: str) -> Coverage: ...
+
+    def producers_of(self, ist: str) -> list[Producer]: ...
+
+    def consumers_of(self, ist: str) -> list[Consumer]:
+        """Consumers of the tag itself, then of its whole stream."""
+        ...
+
+    def nearest(self, ist: str) -> list[str]:
+        """Produced tags close to `ist` (`TagGraph.nearest`)."""
+        ...
+
+    def covered_near(self, ist: str) -> list[str]:
+        """Pattern-covered consumed tags close to `ist` (`TagGraph.covered_near`)."""
+        ...
+
+    def supplemental(self) -> list[tuple[str, Location]]:
+        """The ci-images-mirror config's supplementalCIImages tags, with their places."""
+        ...
+
+    def routes(self) -> list[Route]: ...
+
+    def locate(self, location: Location) -> Location: ...
+
+
+def _producer_record(producer: Producer, source: Source) -> ProducerRecord:
+    location = source.locate(producer.location)
     return {
         "kind": producer.kind,
         "path": location.path,
@@ -85,37 +116,26 @@ def _producer_record(producer: Producer, context: RuleContext) -> ProducerRecord
     }
 
 
-def pull_chain(tree: RuleContext, registries: Registries, tag: ImageTag) -> list[dict[str, Any]]:
+def _where(source: Source, location: Location) -> str:
+    resolved = source.locate(location)
+    return f"{resolved.path}:{resolved.line}"
+
+
+def pull_chain(routes: list[Route], tag: ImageTag) -> list[dict[str, Any]]:
     """How each policed cluster pulls `tag` through QCI-APPCI: the merged mirror order per
     kind, one item per distinct order, with the clusters that get it."""
-    chains: dict[tuple[str, tuple[str, ...], bool], dict[str, Any]] = {}
-    for view in tree.mirror_views:
-        if view.policy.source != registries.qci_proxy or not view.entries:
-            continue
-        order = tuple(f"{repository}:{tag.qci_tag}" for repository in view.merged.with_source)
-        key = (view.kind, order, view.merged.blocked)
-        chain = chains.setdefault(
-            key,
-            {
-                "kind": view.kind,
-                "clusters": [],
-                "order": list(order),
-                "source_policy": "NeverContactSource"
-                if view.merged.blocked
-                else "AllowContactingSource",
-                "path": view.entries[0].location.path,
-                "line": tree.locate(view.entries[0].location).line,
-                "entries": sorted(
-                    {(e.location.path, tree.locate(e.location).line) for e in view.entries}
-                ),
-            },
-        )
-        chain["clusters"].append(view.cluster.name)
-    result = []
-    for chain in sorted(chains.values(), key=lambda c: (c["kind"], c["clusters"])):
-        chain["entries"] = [{"path": p, "line": n} for p, n in chain["entries"]]
-        result.append(chain)
-    return result
+    return [
+        {
+            "kind": route["kind"],
+            "clusters": route["clusters"],
+            "order": [f"{repository}:{tag.qci_tag}" for repository in route["repositories"]],
+            "source_policy": route["source_policy"],
+            "path": route["path"],
+            "line": route["line"],
+            "entries": route["entries"],
+        }
+        for route in routes
+    ]
 
 
 def promotion_job(owner: str) -> str | None:
@@ -127,13 +147,13 @@ def promotion_job(owner: str) -> str | None:
     return f"branch-ci-{match['org']}-{match['repo']}-{match['branch']}{variant}-images"
 
 
-def _mirror_insertion(tree: RuleContext, tag: ImageTag) -> str:
-    supplemental = sorted((p.tag, p.location) for p in tree.graph.supplemental_producers() if p.tag)
+def _mirror_insertion(source: Source, tag: ImageTag) -> str:
+    supplemental = sorted(source.supplemental())
     if not supplemental:
         return "add it under supplementalCIImages of the ci-images-mirror config"
     path = supplemental[0][1].path
     after = [(t, loc) for t, loc in supplemental if t < tag.ist]
-    line = tree.locate((after[-1] if after else supplemental[0])[1]).line
+    line = source.locate((after[-1] if after else supplemental[0])[1]).line
     place = (
         f"after {after[-1][0]} (line {line})"
         if after
@@ -155,8 +175,8 @@ class Suggestion(TypedDict, total=False):
     line: int
 
 
-def _placed(kind: str, text: str, tree: RuleContext, location: Location) -> Suggestion:
-    where = tree.locate(location)
+def _placed(kind: str, text: str, source: Source, location: Location) -> Suggestion:
+    where = source.locate(location)
     return {"kind": kind, "text": text, "path": where.path, "line": where.line}
 
 
@@ -170,18 +190,16 @@ def _check_published(registries: Registries, tag: ImageTag) -> str:
     )
 
 
-def _is_art(tree: RuleContext, tag: ImageTag) -> bool:
-    patterns = tree.policy.art_namespaces if tree.policy else ()
-    return any(re.search(pattern, tag.namespace) for pattern in patterns)
+def _is_art(source: Source, tag: ImageTag) -> bool:
+    return any(re.search(pattern, tag.namespace) for pattern in source.art_namespaces)
 
 
 def _suggestions(
-    tree: RuleContext, registries: Registries, tag: ImageTag, coverage: Coverage
+    source: Source, registries: Registries, tag: ImageTag, coverage: Coverage
 ) -> list[Suggestion]:
     """What to do, most direct first: a disabled or excluded producer to turn back on; for a
     pattern-covered tag, how to check it was published; for a missing one, close names, then
     where it would come from (never a promotion in ART's namespaces)."""
-    graph = tree.graph
     suggestions: list[Suggestion] = []
     if coverage.status == PRODUCED:
         return suggestions
@@ -192,8 +210,8 @@ def _suggestions(
             _placed(
                 "enable-producer",
                 f"Not promoted yet: {producer.detail} would write it but is {producer.state} "
-                f"({tree.where(producer.location)}); enable it{then}.",
-                tree,
+                f"({_where(source, producer.location)}); enable it{then}.",
+                source,
                 producer.location,
             )
         )
@@ -202,21 +220,22 @@ def _suggestions(
         suggestions.append(
             _placed(
                 "check-published",
-                f"It exists only if {rule.detail} ({tree.where(rule.location)}) matches a tag "
-                f"that is really published; check that it is: {_check_published(registries, tag)}.",
-                tree,
+                f"It exists only if {rule.detail} ({_where(source, rule.location)}) matches a "
+                f"tag that is really published; check that it is: "
+                f"{_check_published(registries, tag)}.",
+                source,
                 rule.location,
             )
         )
         return suggestions
-    for candidate in graph.nearest(tag.ist):
-        writers = graph.coverage(candidate).active
+    for candidate in source.nearest(tag.ist):
+        writers = source.coverage(candidate).active
         who = f" ({by(writers[0])})" if writers else ""
         suggestions.append(
             {"kind": "did-you-mean", "text": f"Did you mean {candidate}{who}?", "tag": candidate}
         )
-    for candidate in graph.covered_near(tag.ist):
-        pattern = graph.coverage(candidate).conditional
+    for candidate in source.covered_near(tag.ist):
+        pattern = source.coverage(candidate).conditional
         covered = f" (pulled elsewhere, covered by {pattern[0].detail})" if pattern else ""
         suggestions.append(
             {
@@ -225,7 +244,7 @@ def _suggestions(
                 "tag": candidate,
             }
         )
-    if _is_art(tree, tag):
+    if _is_art(source, tag):
         suggestions.append(
             {
                 "kind": "ask-art",
@@ -248,37 +267,30 @@ def _suggestions(
             }
         )
     suggestions.append(
-        {"kind": "mirror", "text": f"Not mirrored yet: {_mirror_insertion(tree, tag)}."}
+        {"kind": "mirror", "text": f"Not mirrored yet: {_mirror_insertion(source, tag)}."}
     )
     return suggestions
 
 
 def explain(
-    tree: RuleContext,
-    registries: Registries,
-    tag: ImageTag,
-    stream_importers: list[str] | None = None,
-    all_importers: bool = False,
+    source: Source, registries: Registries, tag: ImageTag, all_importers: bool = False
 ) -> Answer:
-    """The answer about `tag`, from a view declaring `READS`. `stream_importers`: every file
-    importing the tag's whole stream, when only some of them are loaded (None: all are)."""
-    graph = tree.graph
-    coverage = graph.coverage(tag.ist)
+    """The answer about `tag`: the first `SHOWN_CONSUMERS` files pulling it and the first
+    `SHOWN_IMPORTERS` importing its whole stream are listed (every one with `all_importers`),
+    the rest counted."""
+    coverage = source.coverage(tag.ist)
     producers = sorted(
-        graph.producers_of(tag.ist), key=lambda p: (p.state != ACTIVE, p.location, p.detail)
+        source.producers_of(tag.ist), key=lambda p: (p.state != ACTIVE, p.location, p.detail)
     )
-    locate = tree.locate
-    found = graph.consumers_of(tag.ist)
-    importers = stream_importers
-    if importers is None:
-        importers = sorted({c.location.path for c in found if c.stream})
+    found = source.consumers_of(tag.ist)
+    importers = sorted({c.location.path for c in found if c.stream})
     listed = set(importers if all_importers else importers[:SHOWN_IMPORTERS])
     pulling = sorted({c.location.path for c in found if not c.stream})
     shown = set(pulling if all_importers else pulling[:SHOWN_CONSUMERS])
     consumers = sorted(
         {
             (
-                locate(c.location).sort_key()[:3],
+                source.locate(c.location).sort_key()[:3],
                 f"{c.field} (the whole stream {c.stream})" if c.stream else c.field,
                 c.via,
             )
@@ -289,7 +301,7 @@ def explain(
     return {
         "spellings": registries.spellings(tag),
         "status": coverage.status,
-        "producers": [_producer_record(p, tree) for p in producers],
+        "producers": [_producer_record(p, source) for p in producers],
         "consumers": [
             {"path": place[0], "line": place[1], "field": field, "via": via}
             for place, field, via in consumers
@@ -300,28 +312,9 @@ def explain(
             "files": len(importers),
             "listed": len(listed),
         },
-        "pull_chain": pull_chain(tree, registries, tag),
-        "suggestions": _suggestions(tree, registries, tag, coverage),
+        "pull_chain": pull_chain(source.routes(), tag),
+        "suggestions": _suggestions(source, registries, tag, coverage),
     }
-
-
-def answer_tag(
-    settings: Settings,
-    tag: ImageTag,
-    options: RunOptions | None = None,
-    all_importers: bool = False,
-) -> Answer:
-    """The answer about `tag` for the tree under `settings.root`: with a cache, from the results
-    that `READS` need only."""
-    registries = settings.policy.registries
-    return answer_about_tag(
-        settings,
-        tag.ist,
-        READS,
-        lambda view, importers: explain(view, registries, tag, importers, all_importers),
-        options,
-        None if all_importers else SHOWN_IMPORTERS,
-    )
 
 
 def render_text(report: Answer) -> str:

@@ -84,6 +84,11 @@ class Producer(Record, frozen=True):
     pattern: TagPattern | None = None
 
 
+def by(producer: Producer) -> str:
+    """`promoted by org/repo@branch`, `mirrored by <file>`: who writes a tag, for messages."""
+    return f"{PRODUCER_VERBS.get(producer.kind, producer.kind)} {producer.owner}"
+
+
 class Consumer(Record, frozen=True):
     field: str  # e.g. "base_images.base", "ref.from_image", "releases.latest.integration"
     location: Location

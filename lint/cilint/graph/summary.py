@@ -24,8 +24,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
+from cilint.graph.coverage import CONDITIONAL_STATUS, PRODUCED, UNPRODUCED
 from cilint.graph.neighbourhood import producer_kind
-from cilint.graph.tag_graph import CONDITIONAL_STATUS, PRODUCED, UNPRODUCED
 from cilint.graph.view import SUMMARY, add_node, file_node, finish, link, new_view
 from cilint.inputs.discovery import Layout
 

@@ -14,11 +14,9 @@ building a DiGraph of it cost more than the rest of the stage (bench/NOTES.md).
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
 from cilint.facts.model import (
     ACTIVE,
@@ -31,33 +29,16 @@ from cilint.facts.model import (
     RegistryElement,
     TestUsage,
 )
+from cilint.graph.coverage import (
+    CONDITIONAL_STATUS,
+    Coverage,
+    close_covered,
+    closest,
+)
 from cilint.graph.step_resolution import Registry, UnresolvedStep, resolve
 from cilint.tags import parse_ist
 
-PRODUCED, CONDITIONAL_STATUS, UNPRODUCED = "produced", "conditional", "unproduced"
 _Search = Callable[[str], object]  # a compiled regular expression's `search`
-
-
-@dataclass(frozen=True)
-class Coverage:
-    """How a tag (or stream) is covered: `status` is produced, conditional or unproduced."""
-
-    status: str
-    active: tuple[Producer, ...]  # exact producers that write it
-    conditional: tuple[Producer, ...]  # pattern or conditional producers
-    inactive: tuple[Producer, ...]  # disabled targets, exclusions, optional images
-
-    @classmethod
-    def of(cls, producers: list[Producer]) -> Coverage:
-        active = tuple(p for p in producers if p.state == ACTIVE and p.tag)
-        conditional = tuple(
-            p
-            for p in producers
-            if p.state == CONDITIONAL or (p.state == ACTIVE and p.pattern is not None)
-        )
-        inactive = tuple(p for p in producers if p.state not in (ACTIVE, CONDITIONAL))
-        status = PRODUCED if active else CONDITIONAL_STATUS if conditional else UNPRODUCED
-        return cls(status, active, conditional, inactive)
 
 
 class TagGraph:
@@ -242,6 +223,35 @@ class TagGraph:
             }
         return self._produced
 
+    def tag_nodes(self) -> list[str]:
+        """Every tag produced or pulled by name, sorted."""
+        return sorted(self._tags)
+
+    def stream_consumer_streams(self) -> list[str]:
+        """Every stream some consumer pulls whole, sorted."""
+        return sorted(s for s, found in self._stream_consumers.items() if s and found)
+
+    def tag_consumers(self, ist: str) -> list[Consumer]:
+        """Consumers of `ist` itself (not of its whole stream)."""
+        return [self.consumers[i] for i in self._tag_consumers.get(ist, ())]
+
+    def stream_consumers(self, stream: str) -> list[Consumer]:
+        return [self.consumers[i] for i in self._stream_consumers.get(stream, ())]
+
+    def pattern_producers(self, namespace: str) -> list[Producer]:
+        return [self.producers[i] for i in self._patterns.get(namespace, ())]
+
+    def produced_in(self, namespace: str) -> list[tuple[str, str, str]]:
+        """The namespace's produced tags as (ist, name, tag), sorted: what `nearest` picks from."""
+        return list(self._produced_by_ns().get(namespace, ()))
+
+    def namespaces(self) -> list[str]:
+        """Every namespace with a tag node, a pattern producer or a stream pulled whole."""
+        found = {ist.split("/", 1)[0] for ist in self._tags}
+        found |= set(self._patterns)
+        found |= {s.split("/", 1)[0] for s in self._stream_consumers if s}
+        return sorted(found)
+
     def nearest(self, ist: str, limit: int = 3) -> list[str]:
         """Produced tags close to `ist`: other tags of the same stream first (by tag), then
         tags of the same namespace (by `name:tag`)."""
@@ -251,10 +261,7 @@ class TagGraph:
             found = self._nearest[key] = self._closest(ist, limit)
         return list(found)
 
-    def _closest(self, ist: str, limit: int) -> list[str]:
-        wanted = parse_ist(ist)
-        if wanted is None:
-            return []
+    def _produced_by_ns(self) -> dict[str, list[tuple[str, str, str]]]:
         if self._produced_by_namespace is None:
             by_namespace: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
             for produced in sorted(self._produced_tags() | self.known_produced):
@@ -262,30 +269,13 @@ class TagGraph:
                 if tag is not None:
                     by_namespace[tag.namespace].append((produced, tag.name, str(tag.tag)))
             self._produced_by_namespace = by_namespace
-        same_stream: dict[str, str] = {}
-        same_namespace: dict[str, str] = {}
-        for produced, name, tag_name in self._produced_by_namespace.get(wanted.namespace, ()):
-            if produced == ist:
-                continue
-            if name == wanted.name:
-                same_stream[tag_name] = produced
-            else:
-                same_namespace[f"{name}:{tag_name}"] = produced
-        close = [
-            same_stream[t]
-            for t in difflib.get_close_matches(wanted.tag, sorted(same_stream), n=limit, cutoff=0.6)
-        ]
-        if len(close) < limit:
-            close += [
-                same_namespace[t]
-                for t in difflib.get_close_matches(
-                    f"{wanted.name}:{wanted.tag}",
-                    sorted(same_namespace),
-                    n=limit - len(close),
-                    cutoff=0.8,
-                )
-            ]
-        return close
+        return self._produced_by_namespace
+
+    def _closest(self, ist: str, limit: int) -> list[str]:
+        wanted = parse_ist(ist)
+        if wanted is None:
+            return []
+        return closest(ist, wanted, self._produced_by_ns().get(wanted.namespace, ()), limit)
 
     def covered_near(self, ist: str, limit: int = 3) -> list[str]:
         """Consumed tags close to `ist` that only a pattern covers (`ocp/4.18:base-rhel9` for
@@ -295,17 +285,14 @@ class TagGraph:
         if wanted is None:
             return []
         prefix = wanted.namespace + "/"
-        pool = {
-            tag[len(prefix) :]: tag
+        pool = [
+            tag
             for tag in (*self._tag_consumers, *self.known_consumed)
             if tag.startswith(prefix)
             and tag != ist
             and self.coverage(tag).status == CONDITIONAL_STATUS
-        }
-        close = difflib.get_close_matches(
-            f"{wanted.name}:{wanted.tag}", sorted(pool), n=limit, cutoff=0.8
-        )
-        return [pool[name] for name in close]
+        ]
+        return close_covered(wanted, pool, limit)
 
     def supplemental_producers(self) -> list[Producer]:
         """The ci-images-mirror config's supplementalCIImages entries."""

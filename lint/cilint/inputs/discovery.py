@@ -19,6 +19,7 @@ import os
 import pickle
 import re
 import signal
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,6 +67,12 @@ class Inventory:
     # (size, mtime_ns) of inputs, taken on the walk: one pass over the folders instead of a
     # second round of stat calls by path.
     stats: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # (mtime_ns, ctime_ns) of every folder walked and of the layout folders' parents, taken
+    # before each was listed: a file added, removed or renamed in one changes its times, which
+    # lets a later run trust this inventory after a stat of each (`cilint.inputs.snapshot`).
+    # (-1, -1) for one that did not exist; None for a folder whose times were too recent to
+    # tell a later change apart.
+    folders: dict[str, tuple[int, int] | None] = field(default_factory=dict)
 
 
 def glob_to_regex(pattern: str) -> re.Pattern[str]:
@@ -94,6 +101,7 @@ def glob_to_regex(pattern: str) -> re.Pattern[str]:
 class _Scan(NamedTuple):
     files: list[tuple[str, int, int]]  # (path, size, mtime_ns); size -1 when stat failed
     skipped: list[tuple[str, str]]
+    folders: list[tuple[str, int, int]]  # (path, mtime_ns, ctime_ns); -1 when stat failed
 
 
 def _scan_folder(root: str, folder: str, found: _Scan) -> list[str]:
@@ -101,8 +109,14 @@ def _scan_folder(root: str, folder: str, found: _Scan) -> list[str]:
     folder, cheaper than by path later); returns its subfolders."""
     prefix = f"{folder}/" if folder else ""
     subfolders: list[str] = []
+    path = os.path.join(root, folder)
+    try:  # before the listing: a change during it shows at the next run
+        st = os.stat(path)
+        found.folders.append((folder, st.st_mtime_ns, st.st_ctime_ns))
+    except OSError:
+        found.folders.append((folder, -1, -1))
     try:
-        entries = os.scandir(os.path.join(root, folder))
+        entries = os.scandir(path)
     except OSError as err:
         found.skipped.append((folder, f"cannot read folder: {err.strerror}"))
         return subfolders
@@ -126,7 +140,7 @@ def _scan_folder(root: str, folder: str, found: _Scan) -> list[str]:
 
 
 def _scan(root: str, folders: list[str]) -> _Scan:
-    found = _Scan([], [])
+    found = _Scan([], [], [])
     stack = list(folders)
     while stack:
         stack.extend(_scan_folder(root, stack.pop(), found))
@@ -142,7 +156,7 @@ def _scan_all(root: Path, starts: list[str], split_min: int) -> dict[str, _Scan]
     """`_scan` of each start folder, sharing the subfolders with a forked child process when
     there are many."""
     top = str(root)
-    scans = {start: _Scan([], []) for start in starts}
+    scans = {start: _Scan([], [], []) for start in starts}
     work = sorted(
         (start, sub) for start in starts for sub in _scan_folder(top, start, scans[start])
     )
@@ -164,6 +178,7 @@ def _scan_all(root: Path, starts: list[str], split_min: int) -> dict[str, _Scan]
     for start, scan in done:
         scans[start].files.extend(scan.files)
         scans[start].skipped.extend(scan.skipped)
+        scans[start].folders.extend(scan.folders)
     return scans
 
 
@@ -225,7 +240,11 @@ def _walk(
         inventory.skipped.append((start, "symbolic link, not followed"))
         return []
     if start and absolute.is_file():
-        return [(start, -1, -1)]
+        try:
+            st = absolute.stat()
+        except OSError:  # stat by path later says why
+            return [(start, -1, -1)]
+        return [(start, st.st_size, st.st_mtime_ns)]
     scan = scans.get(start)
     if scan is None:
         return []
@@ -305,7 +324,11 @@ def discover(
     inventory = Inventory()
     excluded = [glob_to_regex(p) for p in exclude]
     seen: set[str] = set()
+    started = time.time_ns()
+    _record_folders(inventory, started, [(f, *_times(root / f)) for f in _parents(layout)])
     scans = _scan_all(root, _folders(root, layout), split_min)
+    for scan in scans.values():
+        _record_folders(inventory, started, scan.folders)
 
     def walk(base: str) -> list[tuple[str, int, int]]:
         return _walk(root, base, inventory, scans)
@@ -330,6 +353,36 @@ def discover(
     inventory.files.sort(key=lambda f: f.path)
     inventory.skipped = sorted(set(inventory.skipped))
     return inventory
+
+
+# Folder times this close to the walk may share a clock tick with a change made during it.
+RACY_NS = 2_000_000_000
+
+
+def _times(path: Path) -> tuple[int, int]:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return -1, -1
+    return st.st_mtime_ns, st.st_ctime_ns
+
+
+def _parents(layout: Layout) -> list[str]:
+    """The root and every folder above a layout entry: where one appearing or vanishing shows."""
+    found = {""}
+    for bases in layout.__dict__.values():
+        for base in bases:
+            parts = base.strip("/").split("/")
+            found.update("/".join(parts[:n]) for n in range(1, len(parts)))
+    return sorted(found)
+
+
+def _record_folders(
+    inventory: Inventory, started: int, folders: Iterable[tuple[str, int, int]]
+) -> None:
+    for folder, mtime, ctime in folders:
+        recent = mtime >= started - RACY_NS  # -1: absent
+        inventory.folders[folder] = None if recent else (mtime, ctime)
 
 
 def classify_path(layout: Layout, path: str, exclude: Iterable[str] = ()) -> InputFile | None:

@@ -1,12 +1,12 @@
 """Orchestration of a run: discover → per-file stage (workers, cache) → graph → rules → the
 findings wanted, located. Every command asks this module for what it needs: `run_check` for a
-check, `load_tree` for the whole graph, `answer_about_tag` for explain."""
+check, `load_tree` for the whole graph (and `cilint.explain.ask` its parts, for explain)."""
 
 from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -22,6 +22,7 @@ from cilint.facts.positions import Positions
 from cilint.facts.result import FileResult
 from cilint.findings import Finding, sort_key
 from cilint.graph.tag_graph import TagGraph
+from cilint.inputs import snapshot
 from cilint.inputs.discovery import InputFile, Inventory, discover
 from cilint.inputs.kinds import Kind
 from cilint.location import Location
@@ -36,7 +37,7 @@ from cilint.pipeline.workers import (
     locate_batch,
 )
 from cilint.pipeline.workers import store as workers_store
-from cilint.rules.context import RuleContext, TreeContext, everything
+from cilint.rules.context import TreeContext, everything
 from cilint.rules.reads import Demand, Read
 from cilint.rules.registry import TREE_RULES, rule_levels
 from cilint.rules.spec import TreeRule
@@ -105,14 +106,19 @@ def session(
     """What every run holds: the inputs, the cache (if any) and the workers, closed at the
     end."""
     with _gc_paused():
-        inventory = discover(settings.root, settings.layout, settings.exclude)
-        if not inventory.files and not options.allow_empty:
-            raise CilintError(_nothing_found(settings))
         cache = (
             ResultCache(options.cache_dir, settings.root, salt(settings))
             if options.cache_dir
             else None
         )
+        try:
+            inventory = _inventory(settings, cache)
+            if not inventory.files and not options.allow_empty:
+                raise CilintError(_nothing_found(settings))
+        except BaseException:
+            if cache:
+                cache.close()
+            raise
         workers = Workers(options.jobs, options.parallel_min, options.progress)
         try:
             yield inventory, cache, workers
@@ -123,6 +129,23 @@ def session(
             workers.close()  # after `abort`, nothing is left to wait for
             if cache:
                 cache.close()
+
+
+def _inventory(settings: Settings, cache: ResultCache | None) -> Inventory:
+    """The inputs: the last walk of the tree when a stat of each folder and input shows it
+    unchanged (`cilint.inputs.snapshot`), else a new walk, kept for the next run."""
+    scope = repr((settings.layout, settings.exclude))
+    if cache is not None:
+        blob = cache.snapshot(scope)
+        known = snapshot.decode(blob) if blob is not None else None
+        if known is not None and snapshot.unchanged(str(settings.root), known):
+            return known
+    inventory = discover(settings.root, settings.layout, settings.exclude)
+    if cache is not None:
+        blob = snapshot.encode(inventory)
+        if blob is not None:
+            cache.store_snapshot(scope, blob)
+    return inventory
 
 
 def _enabled_rules(settings: Settings) -> list[TreeRule]:
@@ -313,45 +336,6 @@ def load_tree(
         keys = file_keys(settings, inventory, cache)
         results = analyse_inputs(settings, inventory, workers, cache, keys)
         return build_tree(settings, inventory, results, rules)
-
-
-def answer_about_tag(
-    settings: Settings,
-    ist: str,
-    reads: Iterable[Read],
-    answer: Callable[[RuleContext, list[str] | None], T],
-    options: RunOptions | None = None,
-    shown_importers: int | None = None,
-) -> T:
-    """`answer(view, importers)` about one tag, the view holding `reads`. With a cache, only
-    the results that can change the answer are loaded (`cilint.cache.closure`; of the files
-    importing the tag's whole stream, the first `shown_importers`, None: all, and `importers`
-    lists them all); without one, the whole tree (`importers` is None)."""
-    options = options or RunOptions()
-    reads = frozenset(reads)
-    if options.cache_dir is None:
-        tree = load_tree(settings, options, rules=False)
-        return answer(tree.context.view(reads, "explain"), None)
-    with session(settings, options) as (inventory, cache, workers):
-        keys = file_keys(settings, inventory, cache)
-        fresh = analyse_inputs(settings, inventory, workers, cache, keys, load_all=False)
-        assert cache is not None  # a cache directory was given
-        gatherer = gatherer_for(settings, inventory, cache, keys, fresh)
-        importers = closure.for_tag(gatherer, ist, reads, shown_importers)
-        positions = Positions(settings.root)  # shared by the rounds: the same places come back
-
-        def compute(demand: Demand) -> T:
-            tree = build_tree(
-                settings,
-                inventory,
-                gatherer.loaded,
-                rules=False,
-                demand=demand,
-                positions=positions,
-            )
-            return answer(tree.context.view(reads, "explain"), importers)
-
-        return settled(gatherer, compute)
 
 
 _FILES_PER_TASK = 32

@@ -41,7 +41,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cilint.findings import Finding, Severity
-from cilint.graph.tag_graph import CONDITIONAL_STATUS
+from cilint.graph.coverage import CONDITIONAL_STATUS
 from cilint.rules.context import RuleContext
 from cilint.rules.reads import Read
 from cilint.rules.spec import RuleSpec

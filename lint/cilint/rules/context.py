@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from cilint.config.mirror_policy import Cluster, clusters
 from cilint.config.settings import Policy
-from cilint.facts.model import PRODUCER_VERBS, Consumer, Location, Producer
+from cilint.facts.model import Consumer, Location, Producer
 from cilint.facts.parsed_file import ParsedFile
 from cilint.facts.positions import Positions
 from cilint.findings import Finding, Fix, Related, Severity
@@ -215,11 +215,6 @@ class RuleContext:
         if read not in self.reads:
             raise undeclared(self.owner, name, read)
         return getattr(self._tree, name)
-
-
-def by(producer: Producer) -> str:
-    """`promoted by org/repo@branch`, `mirrored by <file>`: who writes a tag, for messages."""
-    return f"{PRODUCER_VERBS.get(producer.kind, producer.kind)} {producer.owner}"
 
 
 def uses(consumers: Iterable[Consumer], limit: int = 2) -> str:

@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cilint.findings import Finding, Severity
-from cilint.graph.tag_graph import UNPRODUCED
+from cilint.graph.coverage import UNPRODUCED
 from cilint.rules.context import RuleContext, uses
 from cilint.rules.reads import Read
 from cilint.rules.spec import RuleSpec

@@ -1,9 +1,9 @@
 """What a cross-file rule reads of the tree, declared in its `READS`, and the guard that holds it
 to that declaration.
 
-A run about a few files (the pre-commit hook) or one tag (`cilint explain`) loads only the
-results that can change its answer; `cilint.cache.closure` derives which from these
-declarations, one gathering step per read. So a rule that read something it did not declare
+A run about a few files (the pre-commit hook) loads only the results that can change its
+answer; `cilint.cache.closure` derives which from these declarations, one gathering step per
+read. So a rule that read something it did not declare
 would be right on a whole-tree run and silently wrong in the hook: instead, the view a rule gets
 (`cilint.rules.context.RuleContext`) exposes only what it declared, and anything else raises
 `UndeclaredRead`, on every run.
@@ -63,6 +63,14 @@ GRAPH_READS: dict[str, Read | None] = {
     "supplemental_producers": Read.MIRROR_CONFIG,
     "is_exempt": None,
     "notes": None,
+    # Whole-graph listings, for explain's index of tags (`cilint.explain.index`).
+    "tag_nodes": Read.PRODUCERS,
+    "namespaces": Read.PRODUCERS,
+    "pattern_producers": Read.COVERAGE,
+    "produced_in": Read.PRODUCED_NAMES,
+    "tag_consumers": Read.CONSUMERS,
+    "stream_consumers": Read.CONSUMERS,
+    "stream_consumer_streams": Read.CONSUMERS,
 }
 
 

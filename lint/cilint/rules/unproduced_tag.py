@@ -47,9 +47,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from cilint.facts.model import by
 from cilint.findings import Finding, Severity
-from cilint.graph.tag_graph import UNPRODUCED, Coverage
-from cilint.rules.context import RuleContext, by, uses
+from cilint.graph.coverage import UNPRODUCED, Coverage
+from cilint.rules.context import RuleContext, uses
 from cilint.rules.reads import Read
 from cilint.rules.spec import RuleSpec
 
