@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cilint.cache.store import FILE_NAME
+from cilint.cache.files import FILE_NAME
 from cilint.config.settings import load_settings
 from cilint.pipeline.run import RunOptions, run_check
 from conftest import CORPUS_RELEASE, REPO

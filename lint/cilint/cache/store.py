@@ -21,7 +21,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import pickle
 import sqlite3
 import sys
@@ -31,11 +30,10 @@ from typing import TypeVar
 
 from cilint.cache import tag_index
 from cilint.cache.codec import RecordError, StoredRun, decode, decode_run, encode_run
+from cilint.cache.files import FILE_NAME
 from cilint.facts.result import FileResult
 
 T = TypeVar("T")
-FORMAT = 5  # 5: results and runs are LZ4-compressed MessagePack records (cilint.cache.codec)
-FILE_NAME = f"cache-v{FORMAT}.sqlite3"
 _SCHEMA = (
     """
 CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value BLOB NOT NULL);
@@ -49,11 +47,6 @@ CREATE TABLE IF NOT EXISTS snapshots (
 """
     + tag_index.TABLES
 )
-
-
-def default_directory() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "cilint"
 
 
 def _in_index_order(blobs: Mapping[str, tuple[bytes, Iterable[str]]]) -> list[tuple[str, str]]:

@@ -358,7 +358,7 @@ def impact(args: argparse.Namespace) -> Done:
 
 
 def _cache_dir(args: argparse.Namespace) -> Path:
-    from cilint.cache.store import default_directory
+    from cilint.cache.files import default_directory
 
     chosen = args.cache_dir or os.environ.get("CILINT_CACHE_DIR")
     return Path(chosen) if chosen else default_directory()

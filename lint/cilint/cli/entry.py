@@ -14,7 +14,6 @@ import os
 import signal
 import sys
 import threading
-import traceback
 from collections.abc import Iterator
 from types import FrameType
 
@@ -65,6 +64,8 @@ def _dispatch(argv: list[str] | None) -> Done:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     except Exception as err:  # the promise: one line, no traceback unless --debug
         if args.debug:
+            import traceback  # only here: its imports cost every run a few milliseconds
+
             traceback.print_exc()
         print(
             f"cilint: internal error: {type(err).__name__}: {err} (run with --debug for the "

@@ -83,8 +83,13 @@ class Source(Protocol):
 
     def producers_of(self, ist: str) -> list[Producer]: ...
 
-    def consumers_of(self, ist: str) -> list[Consumer]:
-        """Consumers of the tag itself, then of its whole stream."""
+    def consumer_files(self, ist: str) -> tuple[list[str], list[str]]:
+        """The files pulling the tag itself, and those importing its whole stream, sorted."""
+        ...
+
+    def consumers_in(self, ist: str, pulling: set[str], importing: set[str]) -> list[Consumer]:
+        """The consumers of the tag in the files of `pulling`, and of its whole stream in those
+        of `importing`."""
         ...
 
     def nearest(self, ist: str) -> list[str]:
@@ -282,10 +287,8 @@ def explain(
     producers = sorted(
         source.producers_of(tag.ist), key=lambda p: (p.state != ACTIVE, p.location, p.detail)
     )
-    found = source.consumers_of(tag.ist)
-    importers = sorted({c.location.path for c in found if c.stream})
+    pulling, importers = source.consumer_files(tag.ist)
     listed = set(importers if all_importers else importers[:SHOWN_IMPORTERS])
-    pulling = sorted({c.location.path for c in found if not c.stream})
     shown = set(pulling if all_importers else pulling[:SHOWN_CONSUMERS])
     consumers = sorted(
         {
@@ -294,8 +297,7 @@ def explain(
                 f"{c.field} (the whole stream {c.stream})" if c.stream else c.field,
                 c.via,
             )
-            for c in found
-            if c.location.path in (listed if c.stream else shown)
+            for c in source.consumers_in(tag.ist, shown, listed)
         }
     )
     return {

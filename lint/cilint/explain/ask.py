@@ -4,11 +4,11 @@ cache's index of tags when it still holds (`cilint.explain.index`), else from th
 
 from __future__ import annotations
 
-import secrets
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cilint.cache.store import FILE_NAME
+from cilint.cache.files import FILE_NAME
 from cilint.cache.tag_index import Reader
 from cilint.explain import index
 from cilint.explain.answer import Answer, explain
@@ -60,6 +60,6 @@ def from_tree(
             built = index.build(source, tree.graph, inventory, files, registries)
             if built is not None:
                 cache.store_tag_index(
-                    index.scope(config), secrets.token_hex(8), built.head, built.rows
+                    index.scope(config), os.urandom(8).hex(), built.head, built.rows
                 )
     return readings, answers

@@ -25,8 +25,19 @@ class GraphSource:
     def producers_of(self, ist: str) -> list[Producer]:
         return self.graph.producers_of(ist)
 
-    def consumers_of(self, ist: str) -> list[Consumer]:
-        return self.graph.consumers_of(ist)
+    def consumer_files(self, ist: str) -> tuple[list[str], list[str]]:
+        found = self.graph.consumers_of(ist)
+        return (
+            sorted({c.location.path for c in found if not c.stream}),
+            sorted({c.location.path for c in found if c.stream}),
+        )
+
+    def consumers_in(self, ist: str, pulling: set[str], importing: set[str]) -> list[Consumer]:
+        return [
+            c
+            for c in self.graph.consumers_of(ist)
+            if c.location.path in (importing if c.stream else pulling)
+        ]
 
     def nearest(self, ist: str) -> list[str]:
         return self.graph.nearest(ist)

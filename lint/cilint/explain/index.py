@@ -29,7 +29,7 @@ from cilint.explain.answer import Route
 from cilint.facts.model import Consumer, Location, Producer
 from cilint.graph.coverage import CONDITIONAL_STATUS, Coverage, close_covered, closest
 from cilint.inputs.discovery import Inventory
-from cilint.inputs.snapshot import unchanged
+from cilint.inputs.snapshot import pack, unchanged_packed
 from cilint.resources import installation_stamp
 from cilint.tags import Registries, parse_ist
 
@@ -43,11 +43,13 @@ NEAREST = 3  # "did you mean" candidates of each kind, as `TagGraph.nearest` giv
 
 class TagRow(msgspec.Struct, array_like=True):
     producers: list[Producer]  # `TagGraph.producers_of`: exact ones, then patterns matched
-    consumers: list[Consumer]  # of the tag itself
+    # The consumers of the tag itself per file, sorted by path, each file's still encoded
+    # (a list of `Consumer`): an answer decodes only the files it lists.
+    consumers: list[tuple[str, msgspec.Raw]]
 
 
 class StreamRow(msgspec.Struct, array_like=True):
-    consumers: list[Consumer]  # of the whole stream
+    consumers: list[tuple[str, msgspec.Raw]]  # of the whole stream, as `TagRow.consumers`
 
 
 class NamespaceRow(msgspec.Struct, array_like=True):
@@ -60,6 +62,14 @@ _ENCODER = msgspec.msgpack.Encoder()
 _TAG = msgspec.msgpack.Decoder(TagRow)
 _STREAM = msgspec.msgpack.Decoder(StreamRow)
 _NAMESPACE = msgspec.msgpack.Decoder(NamespaceRow)
+_CONSUMERS = msgspec.msgpack.Decoder(list[Consumer])
+
+
+def _by_file(consumers: list[Consumer]) -> list[tuple[str, msgspec.Raw]]:
+    files: dict[str, list[Consumer]] = {}
+    for consumer in consumers:
+        files.setdefault(consumer.location.path, []).append(consumer)
+    return [(path, msgspec.Raw(_ENCODER.encode(files[path]))) for path in sorted(files)]
 
 
 @dataclass
@@ -69,8 +79,7 @@ class Head:
     format: int
     installation: str  # `installation_stamp()`
     settings_files: list[tuple[str, int, int]]  # (path, size, mtime_ns); -1, -1 if absent
-    folders: dict[str, tuple[int, int] | None]  # as `Inventory.folders`
-    files: dict[str, tuple[int, int]]  # as `Inventory.stats`
+    walk: bytes  # the folders and inputs of the walk, `snapshot.pack`ed
     registries: Registries
     art_namespaces: tuple[str, ...]
     routes: list[Route]
@@ -121,11 +130,11 @@ def build(
     covered: dict[str, list[str]] = {}
     for ist in graph.tag_nodes():
         consumers = graph.tag_consumers(ist)
-        rows[f"t:{ist}"] = _ENCODER.encode(TagRow(graph.producers_of(ist), consumers))
+        rows[f"t:{ist}"] = _ENCODER.encode(TagRow(graph.producers_of(ist), _by_file(consumers)))
         if consumers and graph.coverage(ist).status == CONDITIONAL_STATUS:
             covered.setdefault(ist.split("/", 1)[0], []).append(ist)
     for stream in graph.stream_consumer_streams():
-        rows[f"s:{stream}"] = _ENCODER.encode(StreamRow(graph.stream_consumers(stream)))
+        rows[f"s:{stream}"] = _ENCODER.encode(StreamRow(_by_file(graph.stream_consumers(stream))))
     for namespace in graph.namespaces():
         rows[f"n:{namespace}"] = _ENCODER.encode(
             NamespaceRow(
@@ -138,8 +147,7 @@ def build(
         FORMAT,
         installation_stamp(),
         [_stat(path) for path in files],
-        dict(inventory.folders),
-        dict(inventory.stats),
+        pack(inventory),
         registries,
         graph_source.art_namespaces,
         graph_source.routes(),
@@ -161,6 +169,7 @@ class IndexSource:
         self.root = root
         self.art_namespaces = head.art_namespaces
         self._rows: dict[str, bytes | None] = {}
+        self._tags: dict[str, TagRow | None] = {}  # decoded: an answer asks several times
         self._locate: Callable[[Location], Location] | None = None
 
     def _row(self, name: str) -> bytes | None:
@@ -180,8 +189,10 @@ class IndexSource:
                 self._rows.setdefault(name, None)
 
     def _tag(self, ist: str) -> TagRow | None:
-        row = self._row(f"t:{ist}")
-        return _TAG.decode(row) if row is not None else None
+        if ist not in self._tags:
+            row = self._row(f"t:{ist}")
+            self._tags[ist] = _TAG.decode(row) if row is not None else None
+        return self._tags[ist]
 
     def _namespace(self, namespace: str) -> NamespaceRow | None:
         row = self._row(f"n:{namespace}")
@@ -204,13 +215,24 @@ class IndexSource:
     def coverage(self, ist: str) -> Coverage:
         return Coverage.of(self.producers_of(ist))
 
-    def consumers_of(self, ist: str) -> list[Consumer]:
-        found = self._tag(ist)
-        consumers = list(found.consumers) if found is not None else []
+    def _stream(self, ist: str) -> StreamRow | None:
         tag = parse_ist(ist)
         row = self._row(f"s:{tag.stream}") if tag else None
-        if row is not None:
-            consumers += _STREAM.decode(row).consumers
+        return _STREAM.decode(row) if row is not None else None
+
+    def consumer_files(self, ist: str) -> tuple[list[str], list[str]]:
+        found, stream = self._tag(ist), self._stream(ist)
+        return (
+            [path for path, _ in found.consumers] if found else [],
+            [path for path, _ in stream.consumers] if stream else [],
+        )
+
+    def consumers_in(self, ist: str, pulling: set[str], importing: set[str]) -> list[Consumer]:
+        consumers: list[Consumer] = []
+        for row, paths in ((self._tag(ist), pulling), (self._stream(ist), importing)):
+            for path, encoded in row.consumers if row else ():
+                if path in paths:
+                    consumers += _CONSUMERS.decode(encoded)
         return consumers
 
     def nearest(self, ist: str) -> list[str]:
@@ -257,7 +279,6 @@ def open_index(reader: Reader, root: Path, config: Path | None) -> IndexSource |
         return None
     if any(_stat(path) != (path, size, mtime) for path, size, mtime in head.settings_files):
         return None
-    known = Inventory(folders=head.folders, stats=head.files)
-    if not unchanged(str(root), known):
+    if not unchanged_packed(str(root), head.walk):
         return None
     return IndexSource(reader, build, head, root)

@@ -13,6 +13,8 @@ import contextlib
 import os
 import pickle
 import signal
+import struct
+from array import array
 from collections.abc import Callable
 
 from cilint.inputs.discovery import InputFile, Inventory
@@ -57,8 +59,44 @@ def decode(blob: bytes) -> Inventory | None:
 
 def unchanged(root: str, inventory: Inventory) -> bool:
     """Whether every folder and input still has the times (and size) the walk recorded."""
+    return _unchanged(root, *_checks(inventory))
+
+
+def pack(inventory: Inventory) -> bytes:
+    """What `unchanged` checks of `inventory`, in a form that decodes in a few milliseconds
+    (`unchanged_packed`): the paths NUL-separated, then two numbers per path."""
+    folders, files = _checks(inventory)
+    names = "\0".join(path for path, _, _ in folders + files).encode("utf-8", "surrogateescape")
+    numbers = array("q", [n for entries in (folders, files) for _, a, b in entries for n in (a, b)])
+    return struct.pack("<QQ", len(folders), len(names)) + names + numbers.tobytes()
+
+
+def unchanged_packed(root: str, packed: bytes) -> bool:
+    """`unchanged` of the inventory `pack` packed; False when `packed` does not decode."""
+    try:
+        count, length = struct.unpack_from("<QQ", packed)
+        names = packed[16 : 16 + length].decode("utf-8", "surrogateescape").split("\0")
+        numbers = array("q")
+        numbers.frombytes(packed[16 + length :])
+    except (struct.error, ValueError):
+        return False
+    if len(numbers) != 2 * len(names) or count > len(names):
+        return False
+    entries = list(zip(names, numbers[0::2], numbers[1::2], strict=True))
+    return _unchanged(root, entries[:count], entries[count:])
+
+
+def _checks(
+    inventory: Inventory,
+) -> tuple[list[tuple[str, int, int]], list[tuple[str, int, int]]]:
     folders = [(path, *times) for path, times in inventory.folders.items() if times is not None]
     files = [(path, *stat) for path, stat in inventory.stats.items()]
+    return folders, files
+
+
+def _unchanged(
+    root: str, folders: list[tuple[str, int, int]], files: list[tuple[str, int, int]]
+) -> bool:
     prefix = root.rstrip("/") + "/"
     if len(folders) + len(files) < SPLIT_MIN or not hasattr(os, "fork"):
         return _same(prefix, folders, files, 0, 1)
