@@ -32,7 +32,8 @@ def from_index(
         readings = read(text, registries)
         answers = []
         for tag in readings.tags:
-            source.fetch(tag.ist)
+            if not source.fetch(tag.ist):
+                return None
             answers.append(explain(source, registries, tag, all_importers))
         return readings, answers
     finally:

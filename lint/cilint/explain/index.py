@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # building needs a loaded tree; answering does not load these
     from cilint.graph.tag_graph import TagGraph
 
 FORMAT = 1
+COMPLETE = "*"  # a row written with the others: without it, the build's rows are not all there
 NEAREST = 3  # "did you mean" candidates of each kind, as `TagGraph.nearest` gives them
 
 
@@ -126,7 +127,7 @@ def build(
     changed during the walk). `files`: its settings files (`settings_files`)."""
     if any(times is None for times in inventory.folders.values()):
         return None
-    rows: dict[str, bytes] = {}
+    rows: dict[str, bytes] = {COMPLETE: b""}
     covered: dict[str, list[str]] = {}
     for ist in graph.tag_nodes():
         consumers = graph.tag_consumers(ist)
@@ -178,15 +179,17 @@ class IndexSource:
             self._rows.setdefault(name, None)
         return self._rows[name]
 
-    def fetch(self, ist: str) -> None:
-        """Read the rows an answer about `ist` needs at once."""
+    def fetch(self, ist: str) -> bool:
+        """Read the rows an answer about `ist` needs at once; False when the build's rows are
+        not all there (a damaged cache), whose answers would be wrong."""
         tag = parse_ist(ist)
-        names = [f"t:{ist}"] + ([f"s:{tag.stream}", f"n:{tag.namespace}"] if tag else [])
+        names = [COMPLETE, f"t:{ist}"] + ([f"s:{tag.stream}", f"n:{tag.namespace}"] if tag else [])
         wanted = [name for name in names if name not in self._rows]
         if wanted:
             self._rows.update(self.reader.rows(self.build, wanted))
             for name in wanted:
                 self._rows.setdefault(name, None)
+        return self._rows[COMPLETE] is not None
 
     def _tag(self, ist: str) -> TagRow | None:
         if ist not in self._tags:

@@ -2,9 +2,11 @@
 
 Walking 11,000 folders of a 30,000-config tree and classifying 39,000 files costs a warm run
 most of its time. The walk depends only on which entries each folder holds (their names and
-types) and the layout; a file created, removed or renamed changes its folder's times, and an
-edit changes the file's own. So a stat of every folder the walk listed and of every input, equal
-to what the walk saw, proves the inventory unchanged without listing or classifying anything.
+types) and the layout; a file created, removed or renamed changes its folder's times. So a
+stat of every folder the walk listed, equal to what the walk saw, proves the inventory still the
+tree's without listing or classifying anything (`refresh`, which takes the inputs' stats again
+on the way, as an edit changes only those). `unchanged_packed` checks the inputs' stats too, for
+records that depend on their content (`cilint explain`'s index).
 """
 
 from __future__ import annotations
@@ -57,13 +59,22 @@ def decode(blob: bytes) -> Inventory | None:
     return inventory
 
 
-def unchanged(root: str, inventory: Inventory) -> bool:
-    """Whether every folder and input still has the times (and size) the walk recorded."""
-    return _unchanged(root, *_checks(inventory))
+def refresh(root: str, inventory: Inventory) -> bool:
+    """Whether every folder the walk listed is unchanged, which makes `inventory` the tree's
+    again; if so, its inputs' stats are brought up to date (an edit changes only those)."""
+    changes = _changes(root, *_checks(inventory))
+    if changes is None:
+        return False
+    for path, size, mtime in changes:
+        if size < 0:  # gone or unreadable since: stat by path later says why
+            inventory.stats.pop(path, None)
+        else:
+            inventory.stats[path] = (size, mtime)
+    return True
 
 
 def pack(inventory: Inventory) -> bytes:
-    """What `unchanged` checks of `inventory`, in a form that decodes in a few milliseconds
+    """What `refresh` checks of `inventory`, in a form that decodes in a few milliseconds
     (`unchanged_packed`): the paths NUL-separated, then two numbers per path."""
     folders, files = _checks(inventory)
     names = "\0".join(path for path, _, _ in folders + files).encode("utf-8", "surrogateescape")
@@ -72,7 +83,8 @@ def pack(inventory: Inventory) -> bytes:
 
 
 def unchanged_packed(root: str, packed: bytes) -> bool:
-    """`unchanged` of the inventory `pack` packed; False when `packed` does not decode."""
+    """Whether every folder and input `pack` packed still has the times (and size) the walk
+    recorded; False when `packed` does not decode."""
     try:
         count, length = struct.unpack_from("<QQ", packed)
         names = packed[16 : 16 + length].decode("utf-8", "surrogateescape").split("\0")
@@ -83,7 +95,7 @@ def unchanged_packed(root: str, packed: bytes) -> bool:
     if len(numbers) != 2 * len(names) or count > len(names):
         return False
     entries = list(zip(names, numbers[0::2], numbers[1::2], strict=True))
-    return _unchanged(root, entries[:count], entries[count:])
+    return _changes(root, entries[:count], entries[count:]) == []
 
 
 def _checks(
@@ -94,60 +106,85 @@ def _checks(
     return folders, files
 
 
-def _unchanged(
+Changes = list[tuple[str, int, int]]  # (path, size, mtime_ns) of inputs; size -1: no stat
+
+
+def _changes(
     root: str, folders: list[tuple[str, int, int]], files: list[tuple[str, int, int]]
-) -> bool:
+) -> Changes | None:
+    """The inputs whose stat changed, or None when a folder did."""
     prefix = root.rstrip("/") + "/"
     if len(folders) + len(files) < SPLIT_MIN or not hasattr(os, "fork"):
-        return _same(prefix, folders, files, 0, 1)
+        return _compare(prefix, folders, files, 0, 1)
     return _split(
-        lambda: _same(prefix, folders, files, 1, 2), lambda: _same(prefix, folders, files, 0, 2)
+        lambda: _compare(prefix, folders, files, 1, 2),
+        lambda: _compare(prefix, folders, files, 0, 2),
     )
 
 
-def _same(
+def _compare(
     prefix: str,
     folders: list[tuple[str, int, int]],
     files: list[tuple[str, int, int]],
     start: int,
     step: int,
-) -> bool:
-    """Every `step`th folder and file from `start` has the recorded stat."""
+) -> Changes | None:
+    """`_changes` of every `step`th folder and file from `start`."""
     stat = os.stat
-    try:
-        for path, mtime, ctime in folders[start::step]:
-            try:
-                st = stat(prefix + path)
-            except OSError:
-                if mtime == -1:  # absent then, absent now
-                    continue
-                raise
-            if st.st_mtime_ns != mtime or st.st_ctime_ns != ctime:
-                return False
-        for path, size, mtime in files[start::step]:
+    for path, mtime, ctime in folders[start::step]:
+        try:
             st = stat(prefix + path)
-            if st.st_size != size or st.st_mtime_ns != mtime:
-                return False
-    except OSError:
-        return False
-    return True
+        except OSError:
+            if mtime == -1:  # absent then, absent now
+                continue
+            return None
+        if st.st_mtime_ns != mtime or st.st_ctime_ns != ctime:
+            return None
+    changes: Changes = []
+    for path, size, mtime in files[start::step]:
+        try:
+            st = stat(prefix + path)
+        except OSError:
+            changes.append((path, -1, -1))
+            continue
+        if st.st_size != size or st.st_mtime_ns != mtime:
+            changes.append((path, st.st_size, st.st_mtime_ns))
+    return changes
 
 
-def _split(theirs: Callable[[], bool], mine: Callable[[], bool]) -> bool:
-    """`theirs() and mine()`, `theirs` in a forked child (its answer is its exit status)."""
+def _split(
+    theirs: Callable[[], Changes | None], mine: Callable[[], Changes | None]
+) -> Changes | None:
+    """Both halves' changes, `theirs` found in a forked child (pickled through a pipe)."""
+    read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: no cleanup, no inherited buffers flushed
         code = 1
         try:
-            code = 0 if theirs() else 1
+            os.close(read)
+            with os.fdopen(write, "wb") as out:
+                out.write(pickle.dumps(theirs(), pickle.HIGHEST_PROTOCOL))
+            code = 0
         finally:
             os._exit(code)
+    os.close(write)
     try:
-        answer = mine()
-    except BaseException:  # Ctrl-C: reap the child, so that none outlives the run
+        found = mine()
+        with os.fdopen(read, "rb") as into:
+            data = into.read()
+    except BaseException:  # Ctrl-C: end the child and reap it, so that none outlives the run
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
             os.waitpid(pid, 0)
         raise
     _, status = os.waitpid(pid, 0)
-    return answer and status == 0
+    if status != 0:
+        return None  # the child failed: as if something changed, the tree is walked again
+    try:
+        other = pickle.loads(data)
+    except Exception:  # noqa: BLE001 - a broken answer: the same
+        return None
+    if found is None or other is None:
+        return None
+    return [*found, *other]

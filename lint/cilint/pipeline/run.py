@@ -112,7 +112,7 @@ def session(
             else None
         )
         try:
-            inventory = _inventory(settings, cache)
+            inventory = current_inventory(settings, cache)
             if not inventory.files and not options.allow_empty:
                 raise CilintError(_nothing_found(settings))
         except BaseException:
@@ -131,14 +131,15 @@ def session(
                 cache.close()
 
 
-def _inventory(settings: Settings, cache: ResultCache | None) -> Inventory:
-    """The inputs: the last walk of the tree when a stat of each folder and input shows it
-    unchanged (`cilint.inputs.snapshot`), else a new walk, kept for the next run."""
+def current_inventory(settings: Settings, cache: ResultCache | None) -> Inventory:
+    """The inputs: the last walk of the tree when a stat of each folder it listed shows them
+    unchanged, with the inputs' stats taken again (`cilint.inputs.snapshot`); else a new walk,
+    kept for the next run."""
     scope = repr((settings.layout, settings.exclude))
     if cache is not None:
         blob = cache.snapshot(scope)
         known = snapshot.decode(blob) if blob is not None else None
-        if known is not None and snapshot.unchanged(str(settings.root), known):
+        if known is not None and snapshot.refresh(str(settings.root), known):
             return known
     inventory = discover(settings.root, settings.layout, settings.exclude)
     if cache is not None:
