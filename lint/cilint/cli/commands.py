@@ -425,6 +425,7 @@ def explain(args: argparse.Namespace) -> Done:
 
     config = Path(args.config).resolve() if args.config else None
     cache_dir = None if args.no_cache else _cache_dir(args)
+    tree = None  # held until exit (`Done.tree`)
     try:
         found = None
         if cache_dir is not None:  # the index, if it holds: no settings, no tree to load
@@ -432,12 +433,13 @@ def explain(args: argparse.Namespace) -> Done:
                 _resolve_root(args.root), cache_dir, config, args.tag, args.all_importers
             )
         if found is None:
-            found = from_tree(
+            readings, answers, tree = from_tree(
                 _settings(args), _run_options(args), config, args.tag, args.all_importers
             )
+        else:
+            readings, answers = found
     except TagSpellingError as err:
         raise CilintError(f"cannot read the tag: {err}") from None
-    readings, answers = found
     chosen = next((n for n, a in enumerate(answers) if a["status"] != UNPRODUCED), 0)
     report = answers[chosen]
     others = [
@@ -463,7 +465,7 @@ def explain(args: argparse.Namespace) -> Done:
                 f"{readings.tags[chosen].ist} ({why}). Also: {listed}.\n\n"
             )
         sys.stdout.write(render_text(report))
-    return Done(EXIT_FINDINGS if report["status"] == UNPRODUCED else EXIT_OK)
+    return Done(EXIT_FINDINGS if report["status"] == UNPRODUCED else EXIT_OK, tree)
 
 
 def graph(args: argparse.Namespace) -> Done:

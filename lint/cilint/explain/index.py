@@ -43,7 +43,7 @@ NEAREST = 3  # "did you mean" candidates of each kind, as `TagGraph.nearest` giv
 
 
 class TagRow(msgspec.Struct, array_like=True):
-    producers: list[Producer]  # `TagGraph.producers_of`: exact ones, then patterns matched
+    producers: list[Producer]  # naming the tag (the namespace's row holds the patterns)
     # The consumers of the tag itself per file, sorted by path, each file's still encoded
     # (a list of `Consumer`): an answer decodes only the files it lists.
     consumers: list[tuple[str, msgspec.Raw]]
@@ -84,7 +84,7 @@ class Head:
     registries: Registries
     art_namespaces: tuple[str, ...]
     routes: list[Route]
-    supplemental: list[tuple[str, Location]]  # located
+    supplemental: list[tuple[str, Location]]  # (the answer locates the one it names)
 
 
 def _stat(path: str) -> tuple[str, int, int]:
@@ -131,7 +131,8 @@ def build(
     covered: dict[str, list[str]] = {}
     for ist in graph.tag_nodes():
         consumers = graph.tag_consumers(ist)
-        rows[f"t:{ist}"] = _ENCODER.encode(TagRow(graph.producers_of(ist), _by_file(consumers)))
+        exact = graph.exact_producers(ist)
+        rows[f"t:{ist}"] = _ENCODER.encode(TagRow(exact, _by_file(consumers)))
         if consumers and graph.coverage(ist).status == CONDITIONAL_STATUS:
             covered.setdefault(ist.split("/", 1)[0], []).append(ist)
     for stream in graph.stream_consumer_streams():
@@ -152,7 +153,7 @@ def build(
         registries,
         graph_source.art_namespaces,
         graph_source.routes(),
-        [(tag, graph_source.locate(where)) for tag, where in graph_source.supplemental()],
+        graph_source.supplemental(),
     )
     return Built(pickle.dumps(head, pickle.HIGHEST_PROTOCOL), rows)
 
@@ -171,6 +172,7 @@ class IndexSource:
         self.art_namespaces = head.art_namespaces
         self._rows: dict[str, bytes | None] = {}
         self._tags: dict[str, TagRow | None] = {}  # decoded: an answer asks several times
+        self._namespaces: dict[str, NamespaceRow | None] = {}
         self._locate: Callable[[Location], Location] | None = None
 
     def _row(self, name: str) -> bytes | None:
@@ -198,22 +200,24 @@ class IndexSource:
         return self._tags[ist]
 
     def _namespace(self, namespace: str) -> NamespaceRow | None:
-        row = self._row(f"n:{namespace}")
-        return _NAMESPACE.decode(row) if row is not None else None
+        if namespace not in self._namespaces:
+            row = self._row(f"n:{namespace}")
+            self._namespaces[namespace] = _NAMESPACE.decode(row) if row is not None else None
+        return self._namespaces[namespace]
 
     def producers_of(self, ist: str) -> list[Producer]:
+        """As `TagGraph.producers_of`: those naming the tag, then the patterns matching it."""
         found = self._tag(ist)
-        if found is not None:
-            return list(found.producers)
-        tag = parse_ist(ist)  # a tag nobody names: the patterns of its namespace may match
+        producers = list(found.producers) if found is not None else []
+        tag = parse_ist(ist)
         space = self._namespace(tag.namespace) if tag else None
-        if tag is None or space is None:
-            return []
-        return [
-            p
-            for p in space.patterns
-            if p.pattern is not None and p.pattern.matches(tag.namespace, tag.name, tag.tag)
-        ]
+        if tag is not None and space is not None:
+            producers += [
+                p
+                for p in space.patterns
+                if p.pattern is not None and p.pattern.matches(tag.namespace, tag.name, tag.tag)
+            ]
+        return producers
 
     def coverage(self, ist: str) -> Coverage:
         return Coverage.of(self.producers_of(ist))

@@ -231,6 +231,10 @@ class TagGraph:
         """Every stream some consumer pulls whole, sorted."""
         return sorted(s for s, found in self._stream_consumers.items() if s and found)
 
+    def exact_producers(self, ist: str) -> list[Producer]:
+        """The producers naming `ist` itself (`producers_of` adds the patterns it matches)."""
+        return [self.producers[i] for i in self._exact.get(ist, ())]
+
     def tag_consumers(self, ist: str) -> list[Consumer]:
         """Consumers of `ist` itself (not of its whole stream)."""
         return [self.consumers[i] for i in self._tag_consumers.get(ist, ())]

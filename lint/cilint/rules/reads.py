@@ -67,6 +67,7 @@ GRAPH_READS: dict[str, Read | None] = {
     "tag_nodes": Read.PRODUCERS,
     "namespaces": Read.PRODUCERS,
     "pattern_producers": Read.COVERAGE,
+    "exact_producers": Read.COVERAGE,
     "produced_in": Read.PRODUCED_NAMES,
     "tag_consumers": Read.CONSUMERS,
     "stream_consumers": Read.CONSUMERS,
