@@ -266,7 +266,9 @@ class IndexSource:
         if self._locate is None:
             from cilint.facts.positions import Positions  # only when a place is shown
 
-            self._locate = Positions(self.root).locate
+            # `parsed`: each file was analysed in these very bytes (the index holds), so none
+            # needs asking whether it parses.
+            self._locate = Positions(self.root, parsed=True).locate
         return self._locate(location)
 
 
