@@ -127,7 +127,7 @@ def test_a_damaged_index_is_built_again(indexed: tuple[Path, Path]) -> None:
 
 def test_several_readings_load_the_tree_once(tmp_path: Path) -> None:
     root, cache = _aged_copy(tmp_path), tmp_path / "cache"
-    readings, answers = from_tree(
+    readings, answers, _ = from_tree(
         load_settings(root),
         RunOptions(jobs=1, cache_dir=cache),
         None,

@@ -59,9 +59,7 @@ def _edit(root: Path, n: int) -> None:
 
 def _create(root: Path, n: int) -> None:
     folder = root / CONFIGS / "acme" / "gadget"
-    (folder / f"acme-gadget-new-{n}.yaml").write_text(
-        (folder / "acme-gadget-main.yaml").read_text()
-    )
+    (folder / f"acme-gadget-new-{n}.yaml").write_text("build_root: {from_repository: true}\n")
 
 
 def _delete(root: Path, n: int) -> None:

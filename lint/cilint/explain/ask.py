@@ -24,6 +24,7 @@ def from_index(
 ) -> tuple[Readings, list[Answer]] | None:
     """The answers from the index, or None when there is none that holds."""
     reader = Reader(cache_dir / FILE_NAME)
+    source = None
     try:
         source = index.open_index(reader, root, config)
         if source is None:
@@ -35,8 +36,11 @@ def from_index(
             if not source.fetch(tag.ist):
                 return None
             answers.append(explain(source, registries, tag, all_importers))
-        return readings, answers
+        assert source.walk is not None  # begun by open_index
+        return (readings, answers) if source.walk.holds() else None
     finally:
+        if source is not None and source.walk is not None:
+            source.walk.cancel()  # when the answer was not finished (a spelling error)
         reader.close()
 
 

@@ -29,7 +29,7 @@ from cilint.explain.answer import Route
 from cilint.facts.model import Consumer, Location, Producer
 from cilint.graph.coverage import CONDITIONAL_STATUS, Coverage, close_covered, closest
 from cilint.inputs.discovery import Inventory
-from cilint.inputs.snapshot import pack, unchanged_packed
+from cilint.inputs.snapshot import PendingCheck, pack
 from cilint.resources import installation_stamp
 from cilint.tags import Registries, parse_ist
 
@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # building needs a loaded tree; answering does not load these
 
 FORMAT = 1
 COMPLETE = "*"  # a row written with the others: without it, the build's rows are not all there
+WALK_SHARE = 0.6  # of the walk's stats, checked by a child while the answer is computed
 NEAREST = 3  # "did you mean" candidates of each kind, as `TagGraph.nearest` gives them
 
 
@@ -174,6 +175,7 @@ class IndexSource:
         self._tags: dict[str, TagRow | None] = {}  # decoded: an answer asks several times
         self._namespaces: dict[str, NamespaceRow | None] = {}
         self._locate: Callable[[Location], Location] | None = None
+        self.walk: PendingCheck | None = None  # the tree's check, begun by `open_index`
 
     def _row(self, name: str) -> bytes | None:
         if name not in self._rows:
@@ -273,7 +275,9 @@ class IndexSource:
 
 
 def open_index(reader: Reader, root: Path, config: Path | None) -> IndexSource | None:
-    """The index of `root` (read with `config`), if it still holds; else None."""
+    """The index of `root` (read with `config`), if cilint and the settings files are as it
+    was built with; its walk is checked while the answer is computed (`IndexSource.walk`, to
+    be asked before the answer is given)."""
     found = reader.head(str(root), scope(config))
     if found is None:
         return None
@@ -288,6 +292,8 @@ def open_index(reader: Reader, root: Path, config: Path | None) -> IndexSource |
         return None
     if any(_stat(path) != (path, size, mtime) for path, size, mtime in head.settings_files):
         return None
-    if not unchanged_packed(str(root), head.walk):
-        return None
-    return IndexSource(reader, build, head, root)
+    source = IndexSource(reader, build, head, root)
+    # Most of the stats in a forked child, the rest here once the answer is computed: on two
+    # cores the answer costs nothing on top of the check.
+    source.walk = PendingCheck(str(root), head.walk, share=WALK_SHARE)
+    return source

@@ -18,6 +18,7 @@ import signal
 import struct
 from array import array
 from collections.abc import Callable
+from typing import Any
 
 from cilint.inputs.discovery import InputFile, Inventory
 from cilint.inputs.kinds import Kind
@@ -85,17 +86,69 @@ def pack(inventory: Inventory) -> bytes:
 def unchanged_packed(root: str, packed: bytes) -> bool:
     """Whether every folder and input `pack` packed still has the times (and size) the walk
     recorded; False when `packed` does not decode."""
-    try:
-        count, length = struct.unpack_from("<QQ", packed)
-        names = packed[16 : 16 + length].decode("utf-8", "surrogateescape").split("\0")
+    return PendingCheck(root, packed, share=0.5).holds()
+
+
+class PendingCheck:
+    """`unchanged_packed` begun: a forked child checks `share` of the walk while the caller
+    goes on (an answer computed in the meantime is kept only if the walk `holds`); `holds`
+    checks the rest here and waits for the child; `cancel` ends the child unasked."""
+
+    def __init__(self, root: str, packed: bytes, share: float) -> None:
+        self._prefix = os.fsencode(root.rstrip("/") + "/")
+        self._child: tuple[int, int] | None = None
+        self._mine: tuple[bytes, int, int] | None = None  # (names, first index, folders)
+        try:
+            folders, length = struct.unpack_from("<QQ", packed)
+        except struct.error:
+            return
+        names, self._numbers = packed[16 : 16 + length], packed[16 + length :]
+        entries = names.count(b"\0") + 1 if names else 0
+        if len(self._numbers) != 16 * entries or folders > entries:
+            return
+        self._mine = names, 0, folders
+        if entries < SPLIT_MIN or not hasattr(os, "fork"):
+            return
+        # The paths stay bytes, cut at a NUL near `share` of them: each process decodes and
+        # stats only its own part.
+        cut = names.find(b"\0", int(len(names) * share))
+        if cut < 0:
+            return
+        theirs = names[:cut]
+        self._mine = names[cut + 1 :], theirs.count(b"\0") + 1, folders
+        self._child = _fork(lambda: self._compare(theirs, 0, folders))
+
+    def _compare(self, names: bytes, first: int, folders: int) -> Changes | None:
+        """`_compare` of the packed entries `names` (the first one at index `first`)."""
         numbers = array("q")
-        numbers.frombytes(packed[16 + length :])
-    except (struct.error, ValueError):
-        return False
-    if len(numbers) != 2 * len(names) or count > len(names):
-        return False
-    entries = list(zip(names, numbers[0::2], numbers[1::2], strict=True))
-    return _changes(root, entries[:count], entries[count:]) == []
+        numbers.frombytes(self._numbers[16 * first : 16 * (first + names.count(b"\0") + 1)])
+        paths = [self._prefix + name for name in names.split(b"\0")]
+        sizes, times = numbers[0::2], numbers[1::2]
+        split = max(0, min(len(paths), folders - first))
+        return _compare(
+            b"",
+            list(zip(paths[:split], sizes[:split], times[:split], strict=True)),
+            list(zip(paths[split:], sizes[split:], times[split:], strict=True)),
+            0,
+            1,
+        )
+
+    def holds(self) -> bool:
+        if self._mine is None:
+            return False
+        try:
+            found = self._compare(*self._mine)
+        except BaseException:
+            self.cancel()
+            raise
+        other = _collect(*self._child) if self._child is not None else []
+        self._child = None
+        return found == [] and other == []
+
+    def cancel(self) -> None:
+        if self._child is not None:
+            _cancel(*self._child)
+            self._child = None
 
 
 def _checks(
@@ -123,9 +176,9 @@ def _changes(
 
 
 def _compare(
-    prefix: str,
-    folders: list[tuple[str, int, int]],
-    files: list[tuple[str, int, int]],
+    prefix: Any,
+    folders: list[tuple[Any, int, int]],
+    files: list[tuple[Any, int, int]],
     start: int,
     step: int,
 ) -> Changes | None:
@@ -155,7 +208,21 @@ def _compare(
 def _split(
     theirs: Callable[[], Changes | None], mine: Callable[[], Changes | None]
 ) -> Changes | None:
-    """Both halves' changes, `theirs` found in a forked child (pickled through a pipe)."""
+    """Both halves' changes, `theirs` found in a forked child."""
+    pid, read = _fork(theirs)
+    try:
+        found = mine()
+    except BaseException:  # Ctrl-C: end the child and reap it, so that none outlives the run
+        _cancel(pid, read)
+        raise
+    other = _collect(pid, read)
+    if found is None or other is None:
+        return None
+    return [*found, *other]
+
+
+def _fork(work: Callable[[], Changes | None]) -> tuple[int, int]:
+    """Start `work` in a forked child, its result pickled into a pipe: (pid, the pipe's end)."""
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: no cleanup, no inherited buffers flushed
@@ -163,28 +230,39 @@ def _split(
         try:
             os.close(read)
             with os.fdopen(write, "wb") as out:
-                out.write(pickle.dumps(theirs(), pickle.HIGHEST_PROTOCOL))
+                out.write(pickle.dumps(work(), pickle.HIGHEST_PROTOCOL))
             code = 0
         finally:
             os._exit(code)
     os.close(write)
+    return pid, read
+
+
+def _collect(pid: int, read: int) -> Changes | None:
+    """The forked child's changes; None when it failed (as if something changed: the caller
+    walks or loads again)."""
     try:
-        found = mine()
         with os.fdopen(read, "rb") as into:
             data = into.read()
-    except BaseException:  # Ctrl-C: end the child and reap it, so that none outlives the run
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
-        with contextlib.suppress(OSError):
-            os.waitpid(pid, 0)
+    except BaseException:
+        _cancel(pid, -1)
         raise
     _, status = os.waitpid(pid, 0)
     if status != 0:
-        return None  # the child failed: as if something changed, the tree is walked again
+        return None
     try:
-        other = pickle.loads(data)
+        changes: Changes | None = pickle.loads(data)
     except Exception:  # noqa: BLE001 - a broken answer: the same
         return None
-    if found is None or other is None:
-        return None
-    return [*found, *other]
+    return changes
+
+
+def _cancel(pid: int, read: int) -> None:
+    """End the child now and reap it, so that none outlives the run."""
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(OSError):
+        os.waitpid(pid, 0)
+    if read >= 0:
+        with contextlib.suppress(OSError):
+            os.close(read)

@@ -25,10 +25,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-import yaml
-from yaml._yaml import CParser  # defined there; yaml.cyaml imports it without exporting it
-
-from cilint.yaml.go_semantics import UTF8_BOM
+from cilint.yaml.bom import UTF8_BOM
 from cilint.yaml.json_path import JsonPath
 
 _INDICATORS = r"""\-?:,\[\]{}#&*!|>'"%@`"""  # a plain scalar starts with none of these
@@ -125,6 +122,11 @@ class BlockText:
         if first is None:
             return None
         if not parses:
+            # Imported here: a caller that knows the file parses (explain's index) never
+            # pays for PyYAML's imports.
+            import yaml
+            from yaml._yaml import CParser  # defined there; yaml.cyaml does not export it
+
             try:
                 CParser(content).raw_parse()
             except yaml.YAMLError:

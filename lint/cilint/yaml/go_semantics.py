@@ -1,5 +1,5 @@
 """Go's yaml.v2 reading of scalars (YAML 1.1, as ci-operator decodes) on libyaml: the resolver
-and constructor behind `GoYamlLoader`, and `UTF8_BOM`, which every reader strips before parsing.
+and constructor behind `GoYamlLoader`.
 """
 
 from __future__ import annotations
@@ -12,9 +12,6 @@ import yaml
 from yaml._yaml import CParser  # defined there; yaml.cyaml imports it without exporting it
 
 from cilint.yaml.go_format import go_key_string
-
-# A UTF-8 byte-order mark, which may open a file: the readers strip it before parsing.
-UTF8_BOM = b"\xef\xbb\xbf"
 
 # yaml.v2 resolve.go: the plain scalars that are booleans.
 _BOOL_VALUES = {

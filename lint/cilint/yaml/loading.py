@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 import yaml
 
+from cilint.yaml.bom import UTF8_BOM
 from cilint.yaml.fast_path import fast_documents
-from cilint.yaml.go_semantics import UTF8_BOM, GoYamlLoader
+from cilint.yaml.go_semantics import GoYamlLoader
 from cilint.yaml.source_map import SourceMap
 
 # What a `YamlProblem` is; the rules that report them (yaml-syntax, encoding, duplicate-key)

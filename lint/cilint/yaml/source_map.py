@@ -5,11 +5,15 @@ files, by `BlockText` in the text; only the paths that a finding needs are ever 
 
 from __future__ import annotations
 
-import yaml
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from cilint.yaml.block_text import BlockText
-from cilint.yaml.go_semantics import UTF8_BOM, GoYamlLoader
+from cilint.yaml.bom import UTF8_BOM
 from cilint.yaml.json_path import JsonPath
+
+if TYPE_CHECKING:  # at run time imported when nodes are composed: block-style files need none
+    import yaml
 
 
 class SourceMap:
@@ -79,10 +83,14 @@ class SourceMap:
     def scalar_text(self, document: int, path: JsonPath) -> str | None:
         """The source text of the scalar at `path`, as written (without quotes)."""
         node = self._node_at(document, path)
+        import yaml
+
         return node.value if isinstance(node, yaml.ScalarNode) else None
 
 
 def _child(node: yaml.Node, step: str | int) -> tuple[yaml.Node | None, yaml.Node | None]:
+    import yaml
+
     if isinstance(node, yaml.MappingNode):
         wanted = str(step)
         found: tuple[yaml.Node | None, yaml.Node | None] = (None, None)
@@ -99,26 +107,34 @@ def _child(node: yaml.Node, step: str | int) -> tuple[yaml.Node | None, yaml.Nod
     return (None, None)
 
 
-class _PositionLoader(GoYamlLoader):
-    """Composes nodes for positions only: scalars need no type, so resolution (most of the cost
-    of composing) is skipped. Keys are matched by their text anyway. Path resolvers are never
-    registered, so the two calls libyaml's composer makes per node need not even look."""
+@cache
+def _position_loader() -> Any:
+    """A loader that composes nodes for positions only: scalars need no type, so resolution
+    (most of the cost of composing) is skipped. Keys are matched by their text anyway. Path
+    resolvers are never registered, so the two calls libyaml's composer makes per node need
+    not even look. Defined on first use, with PyYAML's imports."""
+    from cilint.yaml.go_semantics import GoYamlLoader
 
-    def resolve(self, kind: type, value: object, implicit: object) -> str:
-        return "tag:yaml.org,2002:str"
+    class PositionLoader(GoYamlLoader):
+        def resolve(self, kind: type, value: object, implicit: object) -> str:
+            return "tag:yaml.org,2002:str"
 
-    def descend_resolver(self, current_node: object, current_index: object) -> None:
-        pass
+        def descend_resolver(self, current_node: object, current_index: object) -> None:
+            pass
 
-    def ascend_resolver(self) -> None:
-        pass
+        def ascend_resolver(self) -> None:
+            pass
+
+    return PositionLoader
 
 
 def _compose_all(content: bytes) -> list[yaml.Node]:
     """The node tree of every document, for positions; [] when the bytes do not parse."""
+    import yaml
+
     if content.startswith(UTF8_BOM):
         content = content[len(UTF8_BOM) :]
-    loader = _PositionLoader(content)
+    loader = _position_loader()(content)
     nodes: list[yaml.Node] = []
     try:
         while loader.check_node():
