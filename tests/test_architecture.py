@@ -41,7 +41,16 @@ STAGES: tuple[tuple[str, ...], ...] = (
 )
 # Modules directly under cilint/ that every stage may use. `__main__` is the `python -m cilint`
 # entry, a part of the cli.
-BASE_MODULES = {"errors", "findings", "location", "tags", "atomic_write", "resources", "__init__"}
+BASE_MODULES = {
+    "errors",
+    "findings",
+    "location",
+    "tags",
+    "atomic_write",
+    "resources",
+    "printable",
+    "__init__",
+}
 TOP_LEVEL_STAGE = {"__main__": "cli"}
 
 # Imports that break the stage order on purpose: (importer, imported) → why. Keep it empty.

@@ -20,6 +20,7 @@ from types import FrameType
 from cilint.cli.commands import COMMANDS, EXIT_ERROR, Done
 from cilint.cli.parser import build_parser
 from cilint.errors import CilintError, Terminated
+from cilint.printable import printable
 
 EXIT_INTERRUPTED, EXIT_TERMINATED = 128 + signal.SIGINT, 128 + signal.SIGTERM
 
@@ -58,8 +59,8 @@ def _dispatch(argv: list[str] | None) -> Done:
     except KeyboardInterrupt:
         print("cilint: interrupted", file=sys.stderr)
         return Done(EXIT_INTERRUPTED)
-    except CilintError as err:
-        print(f"cilint: error: {err}", file=sys.stderr)
+    except CilintError as err:  # one line, whatever the paths it names hold
+        print(f"cilint: error: {printable(str(err))}", file=sys.stderr)
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     except Exception as err:  # the promise: one line, no traceback unless --debug

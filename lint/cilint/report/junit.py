@@ -6,6 +6,7 @@ from __future__ import annotations
 from xml.etree import ElementTree as ET
 
 from cilint.pipeline.results import CheckResult
+from cilint.printable import printable
 from cilint.report.options import ReportOptions
 from cilint.rules.registry import ALL_RULES
 
@@ -17,8 +18,8 @@ def render(result: CheckResult, options: ReportOptions) -> str:
         spec = module.RULE
         mine = [f for f in result.findings if f.code == spec.code]
         case = ET.SubElement(suite, "testcase", classname="cilint", name=f"{spec.code} {spec.name}")
-        lines = "\n".join(
-            f"{f.path}:{f.line}:{f.column}: {f.severity.label}: {f.worded}" for f in mine
+        lines = "\n".join(  # escaped: one occurrence a line, and no character XML forbids
+            printable(f"{f.path}:{f.line}:{f.column}: {f.severity.label}: {f.worded}") for f in mine
         )
         failing = [f for f in mine if f.severity >= options.fail_level]
         if failing:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from urllib.parse import quote
 
 from cilint import HOMEPAGE, __version__
 from cilint.findings import Finding, Severity
@@ -45,8 +46,14 @@ def _region(line: int, column: int | None = None) -> dict[str, object]:
     return region
 
 
+# What a path segment may hold as it is (RFC 3986 pchar, but ':', which would make a first
+# segment read as a scheme); anything else (spaces, newlines, non-ASCII) is percent-encoded.
+_URI_SAFE = "/!$&'()*+,;=@"
+
+
 def _place(path: str, region: dict[str, object]) -> dict[str, object]:
-    return {"artifactLocation": {"uri": path, "uriBaseId": "ROOT"}, "region": region}
+    uri = quote(path, safe=_URI_SAFE)
+    return {"artifactLocation": {"uri": uri, "uriBaseId": "ROOT"}, "region": region}
 
 
 def _related(finding: Finding) -> list[dict[str, object]]:

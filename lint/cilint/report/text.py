@@ -4,12 +4,15 @@ Piped (or written with `-o`): one finding a line, `path:line:col: severity: CODE
 message`, the gcc shape that editors and CI problem matchers read. On a terminal: the findings
 grouped under their file, in aligned columns, long messages wrapped with a hanging indent. The
 severity word is always there, so nothing depends on the colour. Then the summary line.
+Control characters in names and messages are escaped (`cilint.printable`): a file named
+`a\\nb.yaml` does not split its findings over two lines.
 """
 
 from __future__ import annotations
 
 from cilint.findings import Finding, Severity
 from cilint.pipeline.results import CheckResult
+from cilint.printable import printable
 from cilint.report.options import ReportOptions
 from cilint.report.summary import summary_line
 
@@ -39,12 +42,14 @@ def _severity(severity: Severity, options: ReportOptions, width: int = 0) -> str
 def _flat(findings: list[Finding], options: ReportOptions) -> list[str]:
     if not options.color:  # the common case (pipes, files, CI): one f-string a finding
         return [
-            f"{f.path}:{f.line}:{f.column}: {f.severity.label}: {f.code} [{f.rule}] {f.worded}"
+            printable(
+                f"{f.path}:{f.line}:{f.column}: {f.severity.label}: {f.code} [{f.rule}] {f.worded}"
+            )
             for f in findings
         ]
     return [
-        f"{_BOLD}{f.path}:{f.line}:{f.column}:{_RESET} {_severity(f.severity, options)}: "
-        f"{f.code} [{f.rule}] {f.worded}"
+        f"{_BOLD}{printable(f.path)}:{f.line}:{f.column}:{_RESET} "
+        f"{_severity(f.severity, options)}: {f.code} [{f.rule}] {printable(f.worded)}"
         for f in findings
     ]
 
@@ -57,7 +62,8 @@ def _grouped(findings: list[Finding], options: ReportOptions) -> list[str]:
     for path, mine in by_file.items():
         if lines:
             lines.append("")
-        lines.append(f"{_BOLD}{path}{_RESET}" if options.color else path)
+        shown = printable(path)
+        lines.append(f"{_BOLD}{shown}{_RESET}" if options.color else shown)
         places = [f"{f.line}:{f.column}" for f in mine]
         place_width = max(len(place) for place in places)
         indent = 2 + place_width + 2 + _SEVERITY_WIDTH + 2  # where the code column starts
@@ -67,7 +73,7 @@ def _grouped(findings: list[Finding], options: ReportOptions) -> list[str]:
                 f"  {place.ljust(place_width)}  "
                 f"{_severity(finding.severity, options, _SEVERITY_WIDTH)}  "
             )
-            body = f"{finding.code} [{finding.rule}] {finding.worded}"
+            body = printable(f"{finding.code} [{finding.rule}] {finding.worded}")
             if room < _NARROWEST or len(body) <= room:
                 lines.append(head + body)
                 continue
