@@ -71,23 +71,28 @@ class Base:
         )
         if out.returncode != 0:
             raise GitError(f"git diff against {self.described} failed: {_first_line(out)}")
-        fields = out.stdout.decode("utf-8", "surrogateescape").split("\0")
+        fields = out.stdout.split(b"\0")
         changed: dict[str, str] = {}
         for status, path in zip(fields[0::2], fields[1::2], strict=False):
             if status and path:
-                changed[path] = status[0]
+                try:  # a name that is not UTF-8 is not checked at either end (see discovery)
+                    changed[path.decode()] = status.decode()[0]
+                except UnicodeDecodeError:
+                    continue
         return changed
 
     def read(self, paths: list[str]) -> dict[str, bytes]:
         """The bytes of root-relative `paths` at the base (one `git cat-file --batch`); a path
         the base does not hold as a file is left out."""
+        # `--batch` reads one name a line: a path holding a newline is asked for on its own.
+        found = {path: blob for path in paths if "\n" in path for blob in self._blob(path)}
+        paths = [path for path in paths if "\n" not in path]
         if not paths:
-            return {}
+            return found
         names = "".join(f"{self.commit}:{self.prefix}{path}\n" for path in paths).encode()
         out = _git(self.root, "cat-file", "--batch", stdin=names)
         if out.returncode != 0:
             raise GitError(f"git cat-file at {self.described} failed: {_first_line(out)}")
-        found: dict[str, bytes] = {}
         data, at = out.stdout, 0
         for path in paths:
             end = data.index(b"\n", at)
@@ -100,6 +105,15 @@ class Base:
                 found[path] = data[at : at + size]
             at += size + 1  # the content, then a newline
         return found
+
+    def _blob(self, path: str) -> list[bytes]:
+        """The bytes of one path at the base ([] if it holds no file there)."""
+        name = f"{self.commit}:{self.prefix}{path}"
+        kind = _git(self.root, "cat-file", "-t", name)
+        if kind.returncode != 0 or _text(kind) != "blob":
+            return []
+        out = _git(self.root, "cat-file", "blob", name)
+        return [out.stdout] if out.returncode == 0 else []
 
 
 def _first_line(out: subprocess.CompletedProcess[bytes]) -> str:
