@@ -94,12 +94,27 @@ def _read_validated(path: Path, stem: str, what: str) -> dict[str, Any]:
     return data
 
 
-def load_policy(reference: str, relative_to: Path | None) -> Policy:
+def in_tree(root: Path, path: Path, option: str) -> Path:
+    """`path`, a file the tree names (its `.cilint.yaml`, the policy that one names, its
+    baseline), if it lies in the tree: one that leads out of it, through a symbolic link or
+    `..`, is not read (a link to a secret would be read, and quoted in an error message)."""
+    target = path.resolve()
+    if not target.is_relative_to(root.resolve()):
+        raise CilintError(
+            f"{path}: leads out of the root (to {target}), so it is not read; to use that file, "
+            f"give {option} {target}"
+        )
+    return path
+
+
+def load_policy(reference: str, relative_to: Path | None, tree: Path | None = None) -> Policy:
+    """The shipped policy named `reference`, or the policy file at that path (relative to
+    `relative_to`); `tree` is the root when the tree's own configuration names it."""
     candidate = Path(reference)
     if relative_to is not None and not candidate.is_absolute():
         candidate = relative_to / candidate
     if reference.endswith((".yaml", ".yml")) or "/" in reference:
-        path = candidate
+        path = candidate if tree is None else in_tree(tree, candidate, "--config with a policy")
     else:
         path = policy_path(reference)
         if not path.exists():
@@ -124,13 +139,19 @@ def load_policy(reference: str, relative_to: Path | None) -> Policy:
 
 
 def load_settings(root: Path, config: Path | None = None) -> Settings:
+    """The settings of the tree at `root`: from `config` (`--config`), else from the tree's
+    own `.cilint.yaml`, which (with the policy file it names) must lie in the tree."""
+    tree = None
     if config is None:
         config = next((root / n for n in CONFIG_FILE_NAMES if (root / n).is_file()), None)
+        if config is not None:
+            tree = root
+            in_tree(root, config, "--config")
     data: dict[str, Any] = (
         _read_validated(config, "cilint-config", "cilint configuration") if config else {}
     )
     base = config.parent if config else None
-    policy = load_policy(str(data.get("policy", DEFAULT_POLICY)), base)
+    policy = load_policy(str(data.get("policy", DEFAULT_POLICY)), base, tree)
     layout = Layout.from_mapping(data.get("layout", {}), policy.layout)
     return Settings(
         root=root,
