@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from cilint.errors import CilintError
 from cilint.findings import Severity
+from cilint.printable import printable
 
 if TYPE_CHECKING:  # imported lazily at run time, to keep `cilint rules` fast
     from cilint.cli.progress import ProgressLine
@@ -139,9 +140,12 @@ def check(args: argparse.Namespace) -> Done:
         result = _checked(settings, selection, args)
     _baselined(result, _baseline_path(args, root), args, selection)
     _chosen(result, args)
+    _warn_unread(result.inventory.skipped)
     if args.show_files:  # on stdout, before the report: it is what was asked for
-        listing = [f"{item.kind}\t{item.path}\n" for item in result.inventory.files]
-        listing += [f"skipped\t{path}\t{reason}\n" for path, reason in result.inventory.skipped]
+        listing = [f"{item.kind}\t{printable(item.path)}\n" for item in result.inventory.files]
+        listing += [
+            f"skipped\t{printable(path)}\t{reason}\n" for path, reason in result.inventory.skipped
+        ]
         sys.stdout.write("".join(listing))
     fail_level = Severity.parse(args.fail_level) if args.fail_level else settings.fail_level
     minimum = Severity.parse(args.min_severity) if args.min_severity else None
@@ -179,6 +183,24 @@ def check(args: argparse.Namespace) -> Done:
     counted = [f for f in result.findings if f.introduced or args.changed_since is None]
     failing = any(f.severity >= fail_level for f in counted) and not args.exit_zero
     return Done(EXIT_FINDINGS if failing else EXIT_OK, result)
+
+
+def _warn_unread(skipped: list[tuple[str, str]]) -> None:
+    """One warning for the files and folders that could not be read: unlike the other skipped
+    files (templates, links, ...), nobody chose to leave them out."""
+    from cilint.inputs.reading import CANNOT_READ
+
+    unread = [(path, why) for path, why in skipped if why.startswith(CANNOT_READ)]
+    if not unread:
+        return
+    lines = [
+        f"cilint: warning: {len(unread)} file(s) or folder(s) of the tree could not be read, so "
+        "what they hold was not checked:",
+        *(f"  {printable(path)}: {why}" for path, why in unread[:10]),
+    ]
+    if len(unread) > 10:
+        lines.append(f"  and {len(unread) - 10} more (--show-files lists them)")
+    print("\n".join(lines), file=sys.stderr)
 
 
 def _selected_on(settings: Settings, args: argparse.Namespace) -> Settings:
@@ -229,13 +251,14 @@ def _baseline_path(args: argparse.Namespace, root: Path) -> Path | None:
     """The baseline a check applies: `--baseline`, else ROOT/.cilint-baseline.yaml if it is
     there; None with `--no-baseline`."""
     from cilint.baseline import DEFAULT_NAME
+    from cilint.config.settings import in_tree
 
     if args.no_baseline:
         return None
     if args.baseline:
         return Path(args.baseline)
     default = root / DEFAULT_NAME
-    return default if default.exists() else None
+    return in_tree(root, default, "--baseline") if default.exists() else None
 
 
 def _baselined(
@@ -279,6 +302,7 @@ def baseline_command(args: argparse.Namespace) -> Done:
     settings = _settings(args)
     path = Path(args.baseline) if args.baseline else settings.root / baseline.DEFAULT_NAME
     result = run_check(settings, None, _run_options(args))
+    _warn_unread(result.inventory.skipped)
     if args.action == "write":
         baseline.write(path, result.findings)
         files = len({f.path for f in result.findings})
@@ -436,6 +460,7 @@ def explain(args: argparse.Namespace) -> Done:
             readings, answers, tree = from_tree(
                 _settings(args), _run_options(args), config, args.tag, args.all_importers
             )
+            _warn_unread(tree.skipped)
         else:
             readings, answers = found
     except TagSpellingError as err:
@@ -477,6 +502,7 @@ def graph(args: argparse.Namespace) -> Done:
 
     settings = _settings(args)
     tree = load_tree(settings, _run_options(args), rules=False)
+    _warn_unread(tree.skipped)
     if args.target is None:
         view = summary(tree.graph, settings.layout)
     else:

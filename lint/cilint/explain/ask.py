@@ -16,6 +16,7 @@ from cilint.explain.reading import Readings, read
 
 if TYPE_CHECKING:  # loading the tree needs these; an answer from the index does not
     from cilint.config.settings import Settings
+    from cilint.pipeline.results import LoadedTree
     from cilint.pipeline.run import RunOptions
 
 
@@ -46,7 +47,7 @@ def from_index(
 
 def from_tree(
     settings: Settings, options: RunOptions, config: Path | None, text: str, all_importers: bool
-) -> tuple[Readings, list[Answer], object]:
+) -> tuple[Readings, list[Answer], LoadedTree]:
     """The answers from the loaded tree; with a cache, its index is built on the way. Also
     returns the tree, for the caller to hold: freeing it object by object would take a third
     of a second at 30,000 configs, which a process about to exit need not spend."""
@@ -62,7 +63,10 @@ def from_tree(
         tree = build_tree(settings, inventory, results, rules=False)
         source = GraphSource(tree.context.view(frozenset(Read), "explain"), registries)
         answers = [explain(source, registries, tag, all_importers) for tag in readings.tags]
-        if cache is not None and cache.usable:
+        # Not without an input that could not be read: a chmod that makes it readable changes
+        # neither its size nor its mtime, which the index checks.
+        all_read = len(keys.keys) == len(inventory.files)
+        if cache is not None and cache.usable and all_read:
             files = index.settings_files(settings.root, config, settings.policy.source)
             built = index.build(source, tree.graph, inventory, files, registries)
             if built is not None:

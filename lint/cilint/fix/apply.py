@@ -14,6 +14,8 @@ from pathlib import Path
 from cilint.atomic_write import write_atomically
 from cilint.findings import Finding, Fix
 from cilint.fix.reorder import ReorderError, reorder_sequence
+from cilint.inputs.reading import read_bytes
+from cilint.printable import printable
 
 
 @dataclass(frozen=True)
@@ -32,14 +34,19 @@ def plan(findings: Iterable[Finding], root: Path) -> list[FilePlan]:
             by_file[finding.path][(finding.line, finding.column)] = finding.fix
     plans = []
     for path, fixes in sorted(by_file.items()):
-        before = (root / path).read_bytes().decode("utf-8")
+        try:  # the file may have changed since the run read it
+            before = read_bytes(str(root / path)).decode("utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            why = err.strerror if isinstance(err, OSError) else "no longer UTF-8"
+            print(f"cilint: not fixed: {printable(path)}: {why}", file=sys.stderr)
+            continue
         after, done = before, 0
         for _, fix in sorted(fixes.items()):
             try:
                 after = reorder_sequence(after, fix.document, fix.json_path, list(fix.order))
                 done += 1
             except ReorderError as err:
-                print(f"cilint: not fixed: {path}: {err}", file=sys.stderr)
+                print(f"cilint: not fixed: {printable(path)}: {err}", file=sys.stderr)
         if after != before:
             plans.append(FilePlan(path, before, after, done))
     return plans

@@ -7,7 +7,11 @@ and listed with the reason (`cilint check --show-files`):
 - Jinja templates (`*.yaml.j2`) and other non-`.yaml`/`.yml` files in config folders: ci-operator
   only reads `.yaml`/`.yml` (ci-tools `pkg/config/load.go`).
 - Names starting with `..`: Kubernetes configmap mount artefacts, skipped by ci-tools too.
-- Symbolic links: not followed, so no file is read twice.
+- Symbolic links: not followed, so no file is read twice and none outside the root is read
+  (nor a layout folder behind one, such as `ci-operator` linked elsewhere).
+- FIFOs, sockets and devices: not regular files.
+- Names that are not valid UTF-8, and files or folders that cannot be read: listed with
+  reasons that start with "cannot read" (`cilint check` warns about them).
 - Files in the step registry that ci-tools ignores (`*-commands*`, `*.metadata.json`, `OWNERS`,
   `*.md`, `cluster-profiles/`).
 """
@@ -15,6 +19,7 @@ and listed with the reason (`cilint check --show-files`):
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import pickle
 import re
@@ -26,6 +31,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from cilint.inputs.kinds import INPUT_KINDS, InputKind, Kind
+from cilint.inputs.reading import CANNOT_READ, GONE, NOT_REGULAR
+from cilint.printable import printable
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -118,7 +125,8 @@ def _scan_folder(root: str, folder: str, found: _Scan) -> list[str]:
     try:
         entries = os.scandir(path)
     except OSError as err:
-        found.skipped.append((folder, f"cannot read folder: {err.strerror}"))
+        gone = err.errno == errno.ENOENT
+        found.skipped.append((folder, GONE if gone else f"cannot read folder: {err.strerror}"))
         return subfolders
     with entries:  # in no particular order: discover sorts
         for entry in entries:
@@ -126,6 +134,8 @@ def _scan_folder(root: str, folder: str, found: _Scan) -> list[str]:
             if name[0] == ".":
                 if name.startswith(".."):
                     found.skipped.append((prefix + name, "configmap mount artefact ('..' name)"))
+            elif not name.isascii() and not _utf8(name):
+                found.skipped.append((printable(prefix + name), _NOT_UTF8))
             elif entry.is_dir(follow_symlinks=False):
                 subfolders.append(prefix + name)
             elif entry.is_symlink():
@@ -136,7 +146,23 @@ def _scan_folder(root: str, folder: str, found: _Scan) -> list[str]:
                     found.files.append((prefix + name, st.st_size, st.st_mtime_ns))
                 except OSError:  # stat by path later says why
                     found.files.append((prefix + name, -1, -1))
+            else:  # a FIFO, a socket, a device (or an entry gone since the listing)
+                found.skipped.append((prefix + name, NOT_REGULAR))
     return subfolders
+
+
+# A name that is not UTF-8 cannot be reported (JSON, SARIF, the cache hold UTF-8 text): listed
+# with its bytes escaped, as a file cilint cannot read.
+_NOT_UTF8 = f"{CANNOT_READ}: the name is not valid UTF-8; rename it"
+
+
+def _utf8(name: str) -> bool:
+    """Whether `name` (decoded with "surrogateescape", as `os` does) was valid UTF-8."""
+    try:
+        name.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _scan(root: str, folders: list[str]) -> _Scan:
@@ -236,8 +262,10 @@ def _walk(
     """(path, size, mtime_ns) of the regular files under `start` (a folder or a file)."""
     start = "" if start in ("", ".") else start
     absolute = root / start
-    if start and absolute.is_symlink():
-        inventory.skipped.append((start, "symbolic link, not followed"))
+    link = _link_on_the_way(root, start)
+    if link is not None:
+        why = "symbolic link, not followed"
+        inventory.skipped.append((start, why if link == start else f"under {link}, a {why}"))
         return []
     if start and absolute.is_file():
         try:
@@ -259,10 +287,24 @@ def _folders(root: Path, layout: Layout) -> list[str]:
         for base in bases:
             start = "" if base in ("", ".") else base
             absolute = root / start
-            if start in found or (start and absolute.is_symlink()) or not absolute.is_dir():
+            if start in found or _link_on_the_way(root, start) or not absolute.is_dir():
                 continue
             found.append(start)
     return found
+
+
+def _link_on_the_way(root: Path, start: str) -> str | None:
+    """The first folder or file on the way from `root` to `start` (root-relative) that is a
+    symbolic link, if any: a layout entry behind one (`ci-operator` linked elsewhere) would be
+    read out of the root."""
+    at = root
+    walked = []
+    for part in start.split("/") if start else ():
+        at = at / part
+        walked.append(part)
+        if at.is_symlink():
+            return "/".join(walked)
+    return None
 
 
 def _config_skipped(path: str, base: str) -> str | None:

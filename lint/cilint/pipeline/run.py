@@ -25,6 +25,7 @@ from cilint.graph.tag_graph import TagGraph
 from cilint.inputs import snapshot
 from cilint.inputs.discovery import InputFile, Inventory, discover
 from cilint.inputs.kinds import Kind
+from cilint.inputs.reading import why_unread
 from cilint.location import Location
 from cilint.pipeline.results import CheckResult, LoadedTree
 from cilint.pipeline.workers import (
@@ -93,6 +94,15 @@ def _nothing_found(settings: Settings) -> str:
         )
         if folders
     )
+    from cilint.inputs.git import repository_prefix  # only on the way to this error
+
+    if repository_prefix(settings.root) is None:
+        return (
+            f"no input under {settings.root} (looked for {looked}), which is not in a git "
+            "repository (in one, the root defaults to its top folder): run cilint in the "
+            "release repository's checkout or give --root (--allow-empty if an empty tree is "
+            "fine)"
+        )
     return (
         f"no input under {settings.root} (looked for {looked}): is it the release repository? "
         "Give --root, or --allow-empty if an empty tree is fine"
@@ -222,7 +232,10 @@ def _findings(
     """Every finding of the tree (resolved, and stored as the whole run), or for a PATH run
     at least those located in its files; with the files checked and skipped."""
     keys = file_keys(settings, inventory, cache)
-    complete = keys.complete  # every key known from the stats: the run's key is known now
+    # Every key known from the stats: the run's key is known now. An input that cannot be read
+    # has no key, and a stored run must not answer for it (it would be the run of a tree
+    # without that file): its run is neither looked up nor stored.
+    complete = keys.complete and len(keys.stats) == len(inventory.files)
     run = run_key(_run_salt(settings), keys.keys.items()) if complete else ""
     if cache and complete and (stored := _stored_run(cache, run)):
         return stored  # nothing changed: no result is loaded
@@ -234,9 +247,10 @@ def _findings(
         and len(selected) <= _SUBTREE_SHARE * len(inventory.files)
     )
     results = analyse_inputs(settings, inventory, workers, cache, keys, load_all=not partial)
+    all_read = len(keys.keys) == len(inventory.files)
     if not complete:
         run = run_key(_run_salt(settings), keys.keys.items())
-        if cache and (stored := _stored_run(cache, run)):
+        if cache and all_read and (stored := _stored_run(cache, run)):
             return stored  # files were touched, their bytes did not change
     if partial:
         assert cache is not None
@@ -245,7 +259,8 @@ def _findings(
             return _Run(tree.findings, tree.checked, tree.skipped, tree)
         results = analyse_inputs(settings, inventory, workers, cache, keys)  # the cache failed
     tree = build_tree(settings, inventory, results, selected=chosen)
-    if cache is None or selection is not None:  # a partial run locates only its own findings
+    # A partial run locates only its own findings.
+    if cache is None or selection is not None or not all_read:
         return _Run(tree.findings, tree.checked, tree.skipped, tree)
     findings = locate_findings(tree.findings, settings.root, workers)
     applied = suppress(settings, findings, comments_of(tree.results), everything)
@@ -425,7 +440,7 @@ def file_keys(settings: Settings, inventory: Inventory, cache: ResultCache | Non
             try:
                 st = os.stat(os.path.join(root, item.path))
             except OSError as err:
-                inventory.skipped.append((item.path, f"cannot read: {err.strerror}"))
+                inventory.skipped.append((item.path, why_unread(err)))
                 continue
             stats[item.path] = (st.st_size, st.st_mtime_ns)
     keys = {  # a comprehension: this runs for every input of every run
@@ -552,7 +567,10 @@ def relative_selection(root: Path, paths: list[str]) -> list[str]:
     """PATH arguments (relative to the working directory) as root-relative selections."""
     selection = []
     for raw in paths:
-        absolute = Path(raw).resolve()
+        try:
+            absolute = Path(raw).resolve()
+        except RuntimeError:  # pathlib's word for a loop of symbolic links
+            raise CilintError(f"{raw}: a loop of symbolic links") from None
         if not absolute.exists():
             raise CilintError(f"{raw}: no such file or folder")
         try:

@@ -37,7 +37,7 @@ from cilint.cache.store import ResultCache
 from cilint.facts.model import Location
 from cilint.facts.positions import Positions
 from cilint.inputs.discovery import InputFile
-from cilint.inputs.reading import read_bytes
+from cilint.inputs.reading import read_bytes, why_unread
 from cilint.pipeline.per_file import analyze, warm_up
 from cilint.tags import Registries
 
@@ -143,7 +143,7 @@ def analyse_batch(job: Job, batch: list[InputFile]) -> list[Outcome]:
         try:
             content = read_bytes(os.path.join(job.root, item.path))
         except OSError as err:
-            outcomes.append(Outcome(item.path, "", b"", False, f"cannot read: {err.strerror}"))
+            outcomes.append(Outcome(item.path, "", b"", False, why_unread(err)))
             continue
         read.append((item, file_key(job.salt, item.path, content), content))
     cache = _worker_cache(job)
