@@ -83,3 +83,26 @@ def run_cilint(*args: str, cwd: Path = REPO, **env: str) -> subprocess.Completed
         env={**os.environ, "NO_COLOR": "1", **env},
         check=False,
     )
+
+
+def run_audited(
+    *args: str, cwd: Path, log: Path, prefix: tuple[str, ...] = (), **env: str
+) -> subprocess.CompletedProcess[str]:
+    """`cilint ARGS` in `cwd` under the audit hook of tests/audited_cilint.py, every process's
+    events appended to `log` (a JSON object a line); `prefix` runs before it (`unshare -n`).
+    Python's bytecode cache is off: its writes are the interpreter's, not cilint's."""
+    return subprocess.run(
+        [*prefix, sys.executable, str(REPO / "tests" / "audited_cilint.py"), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={
+            **os.environ,
+            "NO_COLOR": "1",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "CILINT_AUDIT_LOG": str(log),
+            **env,
+        },
+        check=False,
+        timeout=600,
+    )
