@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -103,6 +104,11 @@ def watched(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     _git(tree, "init", "-q")
     _git(tree, "add", "-A")
     _git(tree, "-c", "user.email=t@example.invalid", "-c", "user.name=t", "commit", "-qm", "x")
+    # Folders older than a walk's racy window: warm runs keep the walk, and the second explain
+    # answers from the index.
+    past = time.time_ns() - 100_000_000_000
+    for folder in [tree, *(p for p in tree.rglob("*") if p.is_dir())]:
+        os.utime(folder, ns=(past, past))
     cache, out = work / "cache", work / "out"
     out.mkdir()
     runs = Audited(work, tree)
