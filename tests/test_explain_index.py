@@ -135,3 +135,13 @@ def test_several_readings_load_the_tree_once(tmp_path: Path) -> None:
         False,
     )
     assert len(readings.tags) == len(answers) > 1
+
+
+def test_a_name_with_a_control_character_is_escaped_in_the_text_answer(tmp_path: Path) -> None:
+    root = _aged_copy(tmp_path)
+    source = root / "ci-operator" / "config" / "acme" / "widget" / "acme-widget-main.yaml"
+    odd = source.with_name("acme-widget-main\x1b[31m.yaml")
+    odd.write_text(source.read_text())  # a second promotion of the tag, listed as a producer
+    text = run_cilint("explain", "--root", str(root), "--no-cache", "acme/widget:widget").stdout
+    assert "\x1b" not in text
+    assert "acme-widget-main\\x1b[31m.yaml" in text

@@ -22,6 +22,7 @@ from cilint.graph.tag_graph import TagGraph
 from cilint.inputs.git import Base
 from cilint.pipeline.results import LoadedTree
 from cilint.pipeline.run import RunOptions
+from cilint.printable import printable
 from cilint.rules.context import TreeContext
 from cilint.tags import parse_ist
 
@@ -177,4 +178,5 @@ def render_text(report: dict[str, Any]) -> str:
         lines.append(f"    after:  {after}")
     if not tags and not mirrors:
         lines.append("No tag's producers and no mirror order change.")
-    return "\n".join(lines) + "\n"
+    # Names and tags as the tree spells them, control characters escaped (cilint.printable).
+    return "\n".join(printable(line) for line in lines) + "\n"

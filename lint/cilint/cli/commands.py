@@ -486,7 +486,7 @@ def explain(args: argparse.Namespace) -> Done:
                 else "Quay's own reading; none of them is produced"
             )
             sys.stdout.write(
-                f"{readings.reference} can be read more than one way; answering for "
+                f"{printable(readings.reference)} can be read more than one way; answering for "
                 f"{readings.tags[chosen].ist} ({why}). Also: {listed}.\n\n"
             )
         sys.stdout.write(render_text(report))

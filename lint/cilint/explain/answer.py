@@ -10,6 +10,7 @@ from typing import Any, Protocol, Required, TypedDict
 
 from cilint.facts.model import ACTIVE, CONDITIONAL, Consumer, Location, Producer, by
 from cilint.graph.coverage import CONDITIONAL_STATUS, PRODUCED, Coverage
+from cilint.printable import printable
 from cilint.tags import ImageTag, Registries
 
 # Files importing a tag's whole stream listed by default: a release stream such as ocp/4.17 is
@@ -364,4 +365,5 @@ def render_text(report: Answer) -> str:
     if report["suggestions"]:
         lines += ["", "What to do:"]
         lines += [f"  - {s['text']}" for s in report["suggestions"]]
-    return "\n".join(lines) + "\n"
+    # Names and tags as the tree spells them, control characters escaped (cilint.printable).
+    return "\n".join(printable(line) for line in lines) + "\n"
