@@ -4,6 +4,7 @@
 python3 dev.py demo    # venv + install, then cilint on examples/release
 python3 dev.py test    # venv + install, then ruff, mypy and the test suite
 python3 dev.py bench   # venv + install, then the benchmarks in bench/
+python3 dev.py fuzz [N]  # venv + install, then tests/test_fuzz.py on N generated inputs (10,000)
 """
 
 from __future__ import annotations
@@ -69,7 +70,33 @@ def bench() -> None:
         run(BIN / "python", script, *sys.argv[2:])
 
 
-TASKS = {"demo": demo, "test": test, "bench": bench}
+def fuzz() -> None:
+    """tests/test_fuzz.py's "fuzz" profile: about N inputs in all over its five tests (the
+    whole-run test takes a quarter of the others' share), then what was tried."""
+    import json
+    import tempfile
+
+    total = int(sys.argv[2]) if len(sys.argv) > 2 else 10_000
+    report = Path(tempfile.mkdtemp()) / "fuzz.json"
+    env = {
+        **os.environ,
+        "CILINT_FUZZ_EXAMPLES": str(-(-total * 4 // 17)),  # 4.25 shares, rounded up
+        "CILINT_FUZZ_REPORT": str(report),
+    }
+    print("+ pytest tests/test_fuzz.py (the fuzz profile)", flush=True)
+    code = subprocess.call(
+        [str(BIN / "python"), "-m", "pytest", "-q", "tests/test_fuzz.py"], cwd=ROOT, env=env
+    )
+    tried = json.loads(report.read_text()) if report.exists() else {}
+    print(f"inputs tried: {tried.get('inputs', 0):,}")
+    print(
+        f"crashes: {'0' if code == 0 else 'see the failures above (pytest exit ' + str(code) + ')'}"
+    )
+    print(f"slowest input: {tried.get('slowest', 0.0):.3f} s, {tried.get('slowest_input', '')}")
+    sys.exit(code)
+
+
+TASKS = {"demo": demo, "test": test, "bench": bench, "fuzz": fuzz}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in TASKS:

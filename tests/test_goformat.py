@@ -25,6 +25,11 @@ from cilint.yaml.go_format import go_format_float32, go_string
         (3.14159265, "3.1415927"),
         (-4.5, "-4.5"),
         (0.0, "0"),
+        # Found by the fuzzer (tests/test_fuzz.py): halfway between float32's largest and
+        # 2**128 rounds to infinity without an OverflowError; Go prints "+Inf" there.
+        (3.4028235677973366e38, "+Inf"),
+        (-3.4028235677973366e38, "-Inf"),
+        (3.4028234663852886e38, "3.4028235e+38"),
     ],
 )
 def test_format_float32_matches_go(value: float, text: str) -> None:

@@ -9,7 +9,7 @@ from cilint.facts.model import (
     TagPattern,
     TestUsage,
 )
-from cilint.facts.parsed_file import ParsedFile
+from cilint.facts.parsed_file import ParsedFile, listed
 from cilint.facts.promotion import COMMIT, COMMIT_TAG_REGEX, promoted_tags, promotion_targets
 from cilint.facts.steps import (
     PHASES,
@@ -151,7 +151,7 @@ def _consumers(ctx: ParsedFile, config: dict, owner: str) -> list[Consumer]:
                         stream=f"{integration['namespace']}/{integration['name']}",
                     )
                 )
-    for index, raw in enumerate(config.get("raw_steps") or ()):
+    for index, raw in enumerate(listed(config.get("raw_steps"))):
         if not isinstance(raw, dict):
             continue
         step = raw.get("input_image_tag_step")
@@ -176,7 +176,7 @@ def _consumers(ctx: ParsedFile, config: dict, owner: str) -> list[Consumer]:
                     owner,
                 )
             )
-    for index, test in enumerate(config.get("tests") or ()):
+    for index, test in enumerate(listed(config.get("tests"))):
         if isinstance(test, dict):
             consumers.extend(
                 _literal_consumers(
@@ -192,7 +192,7 @@ def _literal_consumers(ctx: ParsedFile, literal: object, path: tuple, owner: str
         return []
     consumers: list[Consumer] = []
     for phase in (*PHASES, "observers"):
-        for index, step in enumerate(literal.get(phase) or ()):
+        for index, step in enumerate(listed(literal.get(phase))):
             if isinstance(step, dict):
                 here = (*path, phase, index)
                 field = ".".join(str(p) for p in path) + f".{phase}[{index}].from_image"
@@ -202,7 +202,7 @@ def _literal_consumers(ctx: ParsedFile, literal: object, path: tuple, owner: str
 
 def _tests(ctx: ParsedFile, config: dict, owner: str) -> list[TestUsage]:
     usages = []
-    for index, test in enumerate(config.get("tests") or ()):
+    for index, test in enumerate(listed(config.get("tests"))):
         if not isinstance(test, dict) or not isinstance(test.get("steps"), dict):
             continue
         steps = test["steps"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cilint.facts.model import ACTIVE, FileFacts, MirrorEntry, Producer
-from cilint.facts.parsed_file import Document, ParsedFile
+from cilint.facts.parsed_file import Document, ParsedFile, listed
 from cilint.facts.steps import location
 from cilint.tags import Registries
 
@@ -21,7 +21,7 @@ def _image_stream(ctx: ParsedFile, doc: Document, obj: dict) -> list[Producer]:
     if not isinstance(namespace, str) or not isinstance(stream, str):
         return []
     producers = []
-    for index, entry in enumerate(spec.get("tags") or ()):
+    for index, entry in enumerate(listed(spec.get("tags"))):
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
             continue
         source = entry.get("from")
@@ -72,7 +72,7 @@ def _mirrors(ctx: ParsedFile, doc: Document, obj: dict) -> list[MirrorEntry]:
     spec = found if isinstance(found := obj.get("spec"), dict) else {}
     key = _MIRROR_LISTS[kind]
     entries = []
-    for index, entry in enumerate(spec.get(key) or ()):
+    for index, entry in enumerate(listed(spec.get(key))):
         if not isinstance(entry, dict) or not isinstance(entry.get("source"), str):
             continue
         mirrors = (

@@ -9,7 +9,7 @@ producer), and `qciToAppCIImages` keys assert that the QCI tag exists.
 from __future__ import annotations
 
 from cilint.facts.model import ACTIVE, CONDITIONAL, EXCLUDED, FileFacts, Producer, TagPattern
-from cilint.facts.parsed_file import ParsedFile
+from cilint.facts.parsed_file import ParsedFile, listed
 from cilint.facts.steps import image_reference, location
 from cilint.tags import Registries
 
@@ -46,7 +46,7 @@ def extract(ctx: ParsedFile, content: bytes, registries: Registries) -> FileFact
     owner = ctx.path
     producers: list[Producer] = []
     ignored = [
-        (i, e) for i, e in enumerate(config.get("ignoredSources") or ()) if isinstance(e, dict)
+        (i, e) for i, e in enumerate(listed(config.get("ignoredSources"))) if isinstance(e, dict)
     ]
     supplemental = config.get("supplementalCIImages")
     if isinstance(supplemental, dict):
@@ -91,7 +91,7 @@ def extract(ctx: ParsedFile, content: bytes, registries: Registries) -> FileFact
                     owner,
                 )
             )
-    for index, rule in enumerate(config.get("artImages") or ()):
+    for index, rule in enumerate(listed(config.get("artImages"))):
         if not isinstance(rule, dict) or not isinstance(rule.get("namespace"), str):
             continue
         name = rule.get("name", rule.get("Name"))

@@ -5,7 +5,7 @@ things in it. Fact extractors read it; per-file rules see it as
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cilint.inputs.discovery import relative_to_base
 from cilint.inputs.kinds import Kind
@@ -52,3 +52,9 @@ class ParsedFile:
 
     def locate(self, document: int, path: JsonPath, at: str = "value") -> tuple[int, int]:
         return self.source.locate(document, path, at)
+
+
+def listed(value: object) -> list[Any]:
+    """`value` if it is a list, else none: a list of the wrong type (`tests: true`) is the
+    schema's finding to report, never a reason for an extractor to fail."""
+    return value if isinstance(value, list) else []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cilint.facts.model import Consumer, Location, StepItem, StepPhases
-from cilint.facts.parsed_file import ParsedFile
+from cilint.facts.parsed_file import ParsedFile, listed
 from cilint.yaml.json_path import JsonPath
 
 PHASES = ("pre", "test", "post")
@@ -78,7 +78,7 @@ def phases(ctx: ParsedFile, steps: object, path: JsonPath, owner: str) -> StepPh
         observers_disable=_names(observers.get("disable")),
         observer_locations=tuple(
             (name, location(ctx, (*path, "observers", "enable", index), "value"))
-            for index, name in enumerate(observers.get("enable") or ())
+            for index, name in enumerate(listed(observers.get("enable")))
             if isinstance(name, str)
         ),
     )

@@ -25,6 +25,8 @@ def go_format_float32(value: float) -> str:
     try:
         target = _float32(value)
     except OverflowError:
+        target = math.inf
+    if math.isinf(target):  # past float32's range (halfway to 2**128 rounds up, unasked)
         return "+Inf" if value > 0 else "-Inf"
     if target == 0:
         return "-0" if math.copysign(1.0, target) < 0 else "0"
