@@ -14,8 +14,11 @@
 - A run table keeps the findings of a whole run under the hash of every (path, key): when nothing
   changed, `cilint check` answers without building the graph again.
 - SQLite in WAL mode makes two runs sharing the cache at once safe; writes are transactions, so a
-  crash leaves the previous state. A corrupt or unreadable cache is deleted and rebuilt, or, if
-  that fails too, the run goes on without a cache (with a warning on stderr).
+  crash leaves the previous state. The file's `user_version` holds the shape of the tables
+  (`SHAPE`): a database that is damaged or holds other tables is deleted and rebuilt; one that
+  cannot be used (read-only, full, locked, an I/O error) is left as it is and the run goes on
+  without a cache. Either says so in one warning on stderr, from the run's own connection; a
+  worker's (`primary=False`) only stops using it and tells the run (`problem`).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import contextlib
 import pickle
 import sqlite3
 import sys
+import zlib
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TypeVar
@@ -47,6 +51,54 @@ CREATE TABLE IF NOT EXISTS snapshots (
 """
     + tag_index.TABLES
 )
+# The tables' shape, kept in the database's user_version: a file with other tables (an older
+# cilint's, or not cilint's) is rebuilt rather than half-read.
+SHAPE = zlib.crc32(_SCHEMA.encode()) & 0x7FFFFFFF or 1
+# What makes a database worth throwing away: damaged bytes, or tables of another shape (SQLite
+# reports a missing table or column as a plain error). Any other error leaves it alone.
+_DAMAGE = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_ERROR})
+
+
+class _OtherShape(sqlite3.DatabaseError):
+    """The database holds tables, but not of this `SHAPE`."""
+
+
+def _damaged(err: BaseException) -> bool:
+    if isinstance(err, _OtherShape):
+        return True
+    code = getattr(err, "sqlite_errorcode", None)
+    return code is not None and (code & 0xFF) in _DAMAGE
+
+
+def _create_tables(db: sqlite3.Connection) -> None:
+    """Create the tables in an empty database and mark it with their shape; one transaction,
+    so that runs opening a new cache at once create them once."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version != SHAPE:
+            if version or db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                raise _OtherShape(f"shape {version}")
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            db.execute(f"PRAGMA user_version = {SHAPE}")
+        db.execute("COMMIT")
+    except BaseException:
+        _roll_back(db)
+        raise
+
+
+def _roll_back(db: sqlite3.Connection) -> None:
+    """Undo the open transaction, unless SQLite already has (it does after an I/O error or a
+    full disk, and a ROLLBACK then would fail and hide the error)."""
+    if db.in_transaction:
+        db.execute("ROLLBACK")
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def _in_index_order(blobs: Mapping[str, tuple[bytes, Iterable[str]]]) -> list[tuple[str, str]]:
@@ -64,48 +116,89 @@ def _in_index_order(blobs: Mapping[str, tuple[bytes, Iterable[str]]]) -> list[tu
 
 
 class ResultCache:
-    def __init__(self, directory: Path, root: Path, salt: str = "") -> None:
+    def __init__(self, directory: Path, root: Path, salt: str = "", primary: bool = True) -> None:
         self.directory = directory
         self.root = str(root.resolve())
         self.salt = salt  # stats are per salt: two configurations do not share results
         self.failures = 0  # database errors so far (each answered with a default)
+        self.problem: str | None = None  # the first of them, in words
+        # The run's own connection warns and rebuilds a damaged file; a worker's does neither.
+        self.primary = primary
+        self._warned = False
         self.path = directory / FILE_NAME
         self._db: sqlite3.Connection | None = self._open()
 
     def _connect(self) -> sqlite3.Connection:
         self.directory.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-        db.executescript(_SCHEMA)
-        db.execute("SELECT count(*) FROM results LIMIT 1").fetchone()
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            if db.execute("PRAGMA user_version").fetchone()[0] != SHAPE:
+                _create_tables(db)
+            db.execute("SELECT count(*) FROM results LIMIT 1").fetchone()
+        except BaseException:
+            db.close()
+            raise
         return db
 
     def _open(self) -> sqlite3.Connection | None:
         try:
             return self._connect()
-        except (sqlite3.DatabaseError, OSError):
-            pass
-        try:  # self-healing: throw the broken cache away and start again
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
-            return self._connect()
-        except (sqlite3.DatabaseError, OSError) as err:
-            print(f"cilint: warning: cache disabled ({self.path}: {err})", file=sys.stderr)
+        except (sqlite3.Error, OSError) as err:
+            if self.primary and _damaged(err):
+                return self._rebuilt(err)
+            self._failed(err)
+            self._warn(f"cache disabled: cannot use {self.path} ({_words(err)})")
             return None
 
+    def _rebuilt(self, damage: BaseException) -> sqlite3.Connection | None:
+        """Self-healing: throw the damaged cache away and start again."""
+        try:
+            _remove(self.path)
+            db = self._connect()
+        except (sqlite3.Error, OSError) as err:
+            self._failed(err)
+            self._warn(f"cache disabled: cannot use {self.path} ({_words(err)})")
+            return None
+        if isinstance(damage, _OtherShape):
+            self._warn(f"cache rebuilt: {self.path} held another version's tables ({damage})")
+        else:
+            self._warn(f"cache rebuilt: {self.path} was damaged ({_words(damage)})")
+        return db
+
     def _safely(self, work: Callable[[sqlite3.Connection], T], default: T) -> T:
-        """Run a database call; on a database error rebuild the cache and return `default`."""
+        """Run a database call; on a database error return `default`, rebuilding a damaged
+        cache and leaving any other alone for the rest of the run."""
         if self._db is None:
             return default
         try:
             return work(self._db)
-        except sqlite3.DatabaseError as err:
-            self.failures += 1
-            print(f"cilint: warning: cache error, rebuilt ({err})", file=sys.stderr)
+        except sqlite3.Error as err:
+            self._failed(err)
             self.close()
-            self._db = self._open()
+            if self.primary and _damaged(err):
+                self._db = self._rebuilt(err)
+            else:
+                self._warn(f"cache disabled for this run: {self.path} ({_words(err)})")
             return default
+
+    def _failed(self, err: BaseException) -> None:
+        self.failures += 1
+        self.problem = self.problem or _words(err)
+
+    def _warn(self, text: str) -> None:
+        if self.primary and not self._warned:  # one line a run, whatever follows
+            self._warned = True
+            print(f"cilint: warning: {text}", file=sys.stderr)
+
+    def failed_elsewhere(self, problem: str) -> None:
+        """A worker's connection failed (`problem`): the run's results are not all stored, and
+        this run stops using the cache."""
+        self.failures += 1
+        self.problem = self.problem or problem
+        self.close()
+        self._warn(f"cache disabled for this run: {self.path} ({problem})")
 
     @property
     def usable(self) -> bool:
@@ -188,7 +281,7 @@ class ResultCache:
                 )
                 db.execute("COMMIT")
             except BaseException:
-                db.execute("ROLLBACK")
+                _roll_back(db)
                 raise
 
         self._safely(write, None)
@@ -272,7 +365,7 @@ class ResultCache:
                 db.execute("INSERT INTO runs VALUES (?, ?)", (key, blob))
                 db.execute("COMMIT")
             except BaseException:  # Ctrl-C too: never an empty runs table committed later
-                db.execute("ROLLBACK")
+                _roll_back(db)
                 raise
 
         self._safely(write, None)
@@ -292,3 +385,10 @@ def clean(directory: Path) -> bool:
             path.unlink()
             removed = True
     return removed
+
+
+def _words(err: BaseException) -> str:
+    """An error in a few words (an OSError's without its errno)."""
+    if isinstance(err, OSError) and err.strerror:
+        return f"{err.filename}: {err.strerror}" if err.filename else err.strerror
+    return str(err)

@@ -51,7 +51,8 @@ def write(
         )
         db.execute("COMMIT")
     except BaseException:
-        db.execute("ROLLBACK")
+        if db.in_transaction:  # SQLite rolls back itself after an I/O error or a full disk
+            db.execute("ROLLBACK")
         raise
 
 

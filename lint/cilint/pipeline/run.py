@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from cilint.cache import closure
-from cilint.cache.codec import StoredRun, decode
+from cilint.cache.codec import RecordError, StoredRun, decode
 from cilint.cache.keys import run_key
 from cilint.cache.store import ResultCache
 from cilint.config.settings import Settings, cache_salt
@@ -31,6 +31,7 @@ from cilint.pipeline.results import CheckResult, LoadedTree
 from cilint.pipeline.workers import (
     Fresh,
     Job,
+    Outcome,
     Progress,
     Workers,
     analyse_batch,
@@ -132,6 +133,7 @@ def session(
         workers = Workers(options.jobs, options.parallel_min, options.progress)
         try:
             yield inventory, cache, workers
+            _settle(workers, cache)  # a store still running: its errors are this run's
         except KeyboardInterrupt:  # and SIGTERM (`Terminated`): stop the workers, not wait
             workers.abort()
             raise
@@ -312,10 +314,11 @@ def settled(gatherer: closure.Gatherer, compute: Callable[[Demand], T]) -> T:
 
 
 def _settle(workers: Workers, cache: ResultCache | None) -> None:
-    """Wait for the results being stored in the background; count its database errors."""
-    for failures in workers.settle():
-        if cache is not None and isinstance(failures, int):
-            cache.failures += failures
+    """Wait for the results being stored in the background; a database error there ends this
+    run's use of the cache."""
+    for problem in workers.settle():
+        if cache is not None and isinstance(problem, str):
+            cache.failed_elsewhere(problem)
 
 
 def gatherer_for(
@@ -457,7 +460,7 @@ def job_for(settings: Settings, cache: ResultCache | None) -> Job:
         salt(settings),
         _disabled(settings),
         settings.policy.registries,
-        cache.directory if cache else None,
+        cache.directory if cache is not None and cache.usable else None,
     )
 
 
@@ -490,30 +493,56 @@ def analyse_inputs(
     fresh = Fresh()
     changed: dict[str, tuple[int, int, str]] = {}
     progress, done = workers.progress, 0
+    damaged: list[str] = []
     try:
         for batch in workers.map(analyse_batch, job, batches(todo), len(todo)):
-            for outcome in batch:
-                if outcome.error:
-                    inventory.skipped.append((outcome.path, outcome.error))
-                    keys.stats.pop(outcome.path, None)
-                    continue
-                results[outcome.path] = decode(outcome.blob)
-                keys.keys[outcome.path] = outcome.key
-                changed[outcome.path] = (*keys.stats[outcome.path], outcome.key)
-                if outcome.fresh:
-                    fresh.add(outcome.key, outcome.blob, outcome.names)
+            damaged += _take(batch, inventory, keys, results, changed, fresh)
             if progress is not None:  # once a batch: the line redraws at most ~10 times a second
                 done += len(batch)
                 progress.advance(done, len(todo))
     finally:
         if progress is not None:
             progress.end()
+    if damaged:  # entries of the cache that do not decode: analysed here, and stored anew
+        wanted = set(damaged)
+        batch = analyse_batch(
+            replace(job, cache_directory=None), [item for item in todo if item.path in wanted]
+        )
+        _take(batch, inventory, keys, results, changed, fresh)
     vanished = [path for path in keys.recorded if path not in keys.stats]
     if cache and (fresh or changed or vanished):
         workers.background(workers_store, job, fresh, changed, vanished)
         if not load_all:  # the results this run loads next need the index of these
             _settle(workers, cache)
     return results
+
+
+def _take(
+    batch: list[Outcome],
+    inventory: Inventory,
+    keys: FileKeys,
+    results: dict[str, FileResult],
+    changed: dict[str, tuple[int, int, str]],
+    fresh: Fresh,
+) -> list[str]:
+    """Take a batch of the per-file stage into the run; returns the paths whose result, found
+    in the cache, does not decode (a damaged entry)."""
+    damaged = []
+    for outcome in batch:
+        if outcome.error:
+            inventory.skipped.append((outcome.path, outcome.error))
+            keys.stats.pop(outcome.path, None)
+            continue
+        try:
+            results[outcome.path] = decode(outcome.blob)
+        except RecordError:
+            damaged.append(outcome.path)
+            continue
+        keys.keys[outcome.path] = outcome.key
+        changed[outcome.path] = (*keys.stats[outcome.path], outcome.key)
+        if outcome.fresh:
+            fresh.add(outcome.key, outcome.blob, outcome.names)
+    return damaged
 
 
 def build_tree(

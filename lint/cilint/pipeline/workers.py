@@ -130,7 +130,7 @@ def _worker_cache(job: Job) -> ResultCache | None:
         return None
     cache = _caches.get(job.cache_directory)
     if cache is None:
-        cache = ResultCache(job.cache_directory, Path(job.root), job.salt)
+        cache = ResultCache(job.cache_directory, Path(job.root), job.salt, primary=False)
         _caches[job.cache_directory] = cache
     return cache
 
@@ -165,14 +165,15 @@ def store(
     fresh: Fresh,
     stats: dict[str, tuple[int, int, str]],
     vanished: list[str],
-) -> int:
+) -> str | None:
     """`ResultCache.store` in a worker: the main process builds the graph meanwhile (a thread
-    would hold the GIL for every row). Returns the database errors met."""
+    would hold the GIL for every row). Returns the first database error this worker met, in
+    words (the main process warns about it, once)."""
     cache = _worker_cache(job)
     if cache is None:
-        return 0
+        return None
     cache.store(fresh.by_key(), stats, vanished)
-    return cache.failures
+    return cache.problem
 
 
 def locate_batch(root: str, locations: list[Location]) -> list[Location]:
