@@ -6,7 +6,9 @@ from __future__ import annotations
 import importlib
 import json
 import re
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from functools import cache
 
@@ -20,7 +22,15 @@ from cilint.rules.context import FileContext
 from cilint.tags import Registries
 from cilint.yaml.comments import suppression_comments
 from cilint.yaml.json_path import JsonPath
-from cilint.yaml.loading import BOM, INVALID_JSON, INVALID_UTF8, LoadedYaml, YamlProblem, load_yaml
+from cilint.yaml.loading import (
+    BOM,
+    INVALID_JSON,
+    INVALID_UTF8,
+    UNPARSABLE,
+    LoadedYaml,
+    YamlProblem,
+    load_yaml,
+)
 from cilint.yaml.source_map import SourceMap
 
 # Cheap pre-filter: a cluster manifest is parsed only if it may hold a kind cilint reads.
@@ -71,6 +81,10 @@ def _load(kind: Kind, content: bytes) -> LoadedYaml:
     except json.JSONDecodeError as err:
         problem = YamlProblem(INVALID_JSON, err.lineno, err.colno, err.msg)
         return LoadedYaml([], SourceMap(), [problem])
+    except RecursionError:  # deeper than the json module goes: libyaml said where, if it could
+        if any(p.stops_reading for p in loaded.problems):
+            return loaded
+        return LoadedYaml([], SourceMap(), [YamlProblem(UNPARSABLE, 1, 1, "nested too deep")])
     source = loaded.source if not loaded.problems else SourceMap()
     encoding = [p for p in loaded.problems if p.kind in (BOM, INVALID_UTF8)]
     return LoadedYaml([data], source, encoding)
@@ -101,11 +115,36 @@ def _documents(kind: Kind, loaded: LoadedYaml) -> list[tuple[Document, str]]:
     return found
 
 
+# libyaml reads data up to 1000 levels deep (and stops there with an error). Python's default
+# of 1000 frames would end a walk or a repr of such data, and the run with it, well before.
+_RECURSION_LIMIT = 10_000
+
+
+@contextmanager
+def _room_for_deep_data() -> Iterator[None]:
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, _RECURSION_LIMIT))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
+
+
 def analyze(
     item: InputFile,
     content: bytes,
     disabled: frozenset[str] = frozenset(),
     registries: Registries | None = None,
+) -> FileResult:
+    with _room_for_deep_data():
+        return _analyze(item, content, disabled, registries)
+
+
+def _analyze(
+    item: InputFile,
+    content: bytes,
+    disabled: frozenset[str],
+    registries: Registries | None,
 ) -> FileResult:
     kind = item.kind
     target = symlink_stub_target(content)
