@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from functools import cache
 
+from cilint.config.settings import DEFAULT_MAX_FILE_SIZE
 from cilint.facts.model import FileFacts
 from cilint.facts.parsed_file import Document
 from cilint.facts.result import FileResult
@@ -26,6 +27,7 @@ from cilint.yaml.loading import (
     BOM,
     INVALID_JSON,
     INVALID_UTF8,
+    TOO_LARGE,
     UNPARSABLE,
     LoadedYaml,
     YamlProblem,
@@ -135,9 +137,12 @@ def analyze(
     content: bytes,
     disabled: frozenset[str] = frozenset(),
     registries: Registries | None = None,
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE,
 ) -> FileResult:
+    """The result of one input. `content` may stop one byte past `max_file_size`: a larger
+    file is not read, and gets a file-too-large finding."""
     with _room_for_deep_data():
-        return _analyze(item, content, disabled, registries)
+        return _analyze(item, content, disabled, registries, max_file_size)
 
 
 def _analyze(
@@ -145,6 +150,7 @@ def _analyze(
     content: bytes,
     disabled: frozenset[str],
     registries: Registries | None,
+    max_file_size: int,
 ) -> FileResult:
     kind = item.kind
     target = symlink_stub_target(content)
@@ -156,7 +162,12 @@ def _analyze(
         return FileResult(item.path, kind, (), skipped=reason)
     ctx = FileContext(item.path, kind, item.base)
     row = INPUT_KINDS[kind]
-    if not row.parsed or (kind is Kind.CLUSTER_MANIFEST and not _MANIFEST_KINDS_RE.search(content)):
+    too_large = len(content) > max_file_size
+    if too_large:
+        loaded = LoadedYaml([], SourceMap(), [YamlProblem(TOO_LARGE, 1, 1, str(max_file_size))])
+    elif not row.parsed or (
+        kind is Kind.CLUSTER_MANIFEST and not _MANIFEST_KINDS_RE.search(content)
+    ):
         loaded = LoadedYaml([], SourceMap(), [])
     else:
         loaded = _load(kind, content)
@@ -164,7 +175,7 @@ def _analyze(
     ctx.loaded = loaded.documents
     ctx.yaml_problems = list(loaded.problems)
     ctx.readable = not any(p.stops_reading for p in loaded.problems)
-    if row.parsed and not any(p.kind == INVALID_UTF8 for p in loaded.problems):
+    if row.parsed and not too_large and not any(p.kind == INVALID_UTF8 for p in loaded.problems):
         ctx.suppressions = suppression_comments(content)
     # Imported here: a run answered from the cache (explain, a PATH run) never analyses a file.
     from cilint.rules.registry import FILE_RULES, RULE_NAMES
@@ -187,7 +198,7 @@ def _analyze(
     for rule in FILE_RULES:
         if rule.RULE.name not in disabled:
             findings.extend(rule.check(ctx))
-    facts = _facts(ctx, content, registries or _default_registries())
+    facts = FileFacts() if too_large else _facts(ctx, content, registries or _default_registries())
     return FileResult(
         item.path, kind, tuple(sorted(findings)), facts=facts, suppressions=ctx.suppressions
     )

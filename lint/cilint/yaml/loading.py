@@ -29,6 +29,7 @@ EXCESSIVE_ALIASES = "excessive-aliases"  # detail: the alias, "*name"
 RECURSIVE_ALIAS = "recursive-alias"  # detail: the alias, "*name"
 INVALID_JSON = "invalid-json"  # detail: the json module's words
 DUPLICATE_KEY = "duplicate-key"  # detail: the key
+TOO_LARGE = "too-large"  # not read at all (found before loading); detail: the limit in bytes
 
 # Byte-order marks of the encodings YAML allows besides UTF-8 (UTF-32 first: its LE mark
 # starts with UTF-16 LE's).
