@@ -83,3 +83,28 @@ def test_quoted_off_turns_the_rule_off(tmp_path: Path) -> None:
     run = check_with(config)
     assert run.returncode == 0, run.stderr
     assert "S002" not in run.stdout and run.stdout.startswith("No findings in ")
+
+
+@pytest.mark.parametrize("written", ["max_file_size: 10MB\n", "max_file_size: 0\n"])
+def test_a_max_file_size_that_is_no_size_is_a_configuration_error(
+    tmp_path: Path, written: str
+) -> None:
+    config = tmp_path / ".cilint.yaml"
+    config.write_text(written)
+    run = check_with(config)
+    assert run.returncode == 2 and run.stdout == ""
+    assert run.stderr.startswith(f"cilint: error: {config}:1:16: invalid cilint configuration: ")
+    assert "max_file_size" in run.stderr
+
+
+@pytest.mark.parametrize(
+    ("written", "reported"), [("max_file_size: 100\n", True), ("max_file_size: 1KiB\n", False)]
+)
+def test_max_file_size_takes_bytes_or_a_binary_unit(
+    tmp_path: Path, written: str, reported: bool
+) -> None:
+    config = tmp_path / ".cilint.yaml"
+    config.write_text(written)
+    run = check_with(config)
+    assert run.returncode in (0, 1), run.stderr
+    assert ("Y005 [file-too-large]" in run.stdout) is reported

@@ -12,7 +12,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cilint.yaml.fast_path import fast_documents, has_source_trap
+from cilint.yaml.fast_path import fast_documents, has_alias_trap, has_source_trap
 from cilint.yaml.loading import load_yaml
 from conftest import REPO, SHARED
 
@@ -178,3 +178,48 @@ def test_source_trap_scan_matches_its_regex_on_real_files() -> None:
     for path in _files():
         content = path.read_bytes()
         assert has_source_trap(content) == bool(_SOURCE_TRAPS.search(content)), path
+
+
+# The definition of an alias trap: an alias and an anchor, each at the start of a token and
+# followed by a name; `has_alias_trap` must agree.
+_ALIAS = re.compile(rb"(?:^|[\s\[{,:?-])\*[^\s,\[\]{}]")
+_ANCHOR = re.compile(rb"(?:^|[\s\[{,:?-])&[^\s,\[\]{}]")
+
+
+@settings(max_examples=800, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [b"*", b"&", b"a", b" ", b"\n", b"\t", b"[", b"]", b"{", b",", b":", b"-", b".", b"&&"]
+        ),
+        max_size=12,
+    ).map(b"".join)
+)
+def test_alias_trap_scan_matches_its_regex(content: bytes) -> None:
+    expected = bool(_ALIAS.search(content)) and bool(_ANCHOR.search(content))
+    assert has_alias_trap(content) == expected
+
+
+def test_alias_trap_scan_matches_its_regex_on_real_files() -> None:
+    for path in _files():
+        content = path.read_bytes()
+        expected = bool(_ALIAS.search(content)) and bool(_ANCHOR.search(content))
+        assert has_alias_trap(content) == expected, path
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"a: x\x00y\n",  # yaml-rs cuts the string at the NUL
+        b"a: x\x1b[0m\n",
+        b"a: x\x7f\n",
+        "a: x\u0085y\n".encode(),  # NEL: a line break to YAML 1.1
+        "a: x\u2028y\n".encode(),
+        b"# \x01\na: 1\n",
+        b"a: &a [1]\nb: &b [*b]\n",  # yaml-rs reads the recursive alias as null
+        b"a: &a [1]\nb: *a\n",
+        b"a: " + b"x" * 2048 + b"\n",  # a line long enough to hide deep nesting
+    ],
+)
+def test_the_fast_path_leaves_these_to_libyaml(content: bytes) -> None:
+    assert fast_documents(content) is None

@@ -96,3 +96,89 @@ def test_locate_keys_values_and_items() -> None:
     # A path into something missing points at the nearest existing parent.
     assert source.locate(0, ("top", "missing", "deeper")) == (2, 3)
     assert source.locate(0, ()) == (1, 1)
+
+
+def test_control_characters_are_problems_located_in_characters() -> None:
+    for allow_fast in (True, False):
+        loaded = load_yaml("é: x\nb: y\x00z\n".encode(), allow_fast=allow_fast)
+        assert loaded.documents == []
+        assert [(p.kind, p.line, p.column, p.detail) for p in loaded.problems] == [
+            ("control", 2, 5, "U+0000")
+        ]
+
+
+@pytest.mark.parametrize(
+    ("mark", "encoding"),
+    [
+        (b"\xff\xfe", "UTF-16 LE"),
+        (b"\xfe\xff", "UTF-16 BE"),
+        (b"\xff\xfe\x00\x00", "UTF-32 LE"),
+        (b"\x00\x00\xfe\xff", "UTF-32 BE"),
+    ],
+)
+def test_other_unicode_encodings_are_named_by_their_byte_order_mark(
+    mark: bytes, encoding: str
+) -> None:
+    loaded = load_yaml(mark + b"a\x00:\x00")
+    assert [(p.kind, p.line, p.column, p.detail) for p in loaded.problems] == [
+        ("utf-16", 1, 1, encoding)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "tag"),
+    [
+        ("a: !!python/object/apply:os.system ['true']\n", "!!python/object/apply:os.system"),
+        ("a: !!python/name:os.system\n", "!!python/name:os.system"),
+        ("a: !foo bar\n", "!foo"),
+        ("a: !<tag:example.com,2000:x> {}\n", "tag:example.com,2000:x"),
+    ],
+)
+def test_unknown_tags_are_problems(text: str, tag: str) -> None:
+    loaded = load_yaml(text.encode())
+    assert loaded.documents == []
+    assert [(p.kind, p.line, p.column, p.detail) for p in loaded.problems] == [("tag", 1, 4, tag)]
+
+
+def test_aliases_within_go_limits_are_read() -> None:
+    items = ", ".join(f"i{n}" for n in range(10))
+    aliases = "".join("- *a\n" for _ in range(100))
+    loaded = load_yaml(f"a: &a [{items}]\nb:\n{aliases}".encode())
+    assert loaded.problems == []
+    assert loaded.documents[0]["b"][99] == [f"i{n}" for n in range(10)]
+
+
+def test_a_billion_laughs_stops_at_the_alias_go_refuses() -> None:
+    lines = ["a: &a [" + ", ".join(["x"] * 10) + "]"]
+    for previous, name in zip("abcd", "bcde", strict=True):
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 10) + "]")
+    loaded = load_yaml(("\n".join(lines) + "\n").encode())
+    assert loaded.documents == []
+    # yaml.v2 counts 5025 nodes decoded, 4983 of them by aliases (99.2% > 99%) at the
+    # third alias of line 4.
+    assert [(p.kind, p.line, p.column, p.detail) for p in loaded.problems] == [
+        ("excessive-aliases", 4, 16, "*c")
+    ]
+
+
+def test_the_alias_go_refuses_is_found_in_a_later_document() -> None:
+    benign = "a: &a [x, y]\nb: [*a, *a]\n"
+    lines = ["a: &a [" + ", ".join(["x"] * 10) + "]"]
+    for previous, name in zip("abcd", "bcde", strict=True):
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 10) + "]")
+    loaded = load_yaml(f"{benign}---\n".encode() + ("\n".join(lines) + "\n").encode())
+    assert [(p.kind, p.line, p.column, p.detail) for p in loaded.problems] == [
+        ("excessive-aliases", 7, 16, "*c")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [("a: &a [x, *a]\n", 1, 11), ("a: &a {b: {c: *a}}\n", 1, 15), ("- &s\n  - *s\n", 2, 5)],
+)
+def test_an_alias_inside_the_node_it_names_is_a_problem(text: str, line: int, column: int) -> None:
+    loaded = load_yaml(text.encode())
+    assert loaded.documents == []
+    assert [(p.kind, p.line, p.column) for p in loaded.problems] == [
+        ("recursive-alias", line, column)
+    ]

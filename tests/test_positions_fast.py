@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from cilint.yaml.block_text import BlockText
 from cilint.yaml.json_path import JsonPath
-from cilint.yaml.source_map import SourceMap, _compose_all
+from cilint.yaml.source_map import SourceMap, _child, _compose_all
 from conftest import CORPUS_CITOOLS, CORPUS_RELEASE, REPO, SHARED
 
 
@@ -190,3 +190,32 @@ def test_in_the_subset_what_yaml_rs_reads_libyaml_reads(
     trusted = BlockText.read(content, parses=True)
     checked = BlockText.read(content)
     assert (trusted is None) == (checked is None), content
+
+
+def _walked(node: yaml.Node, path: JsonPath, at: str) -> tuple[int, int]:
+    """`SourceMap.locate` of one document, walked afresh with `_child` (no index)."""
+    mark = node.start_mark
+    for step in path:
+        key, value = _child(node, step)
+        if value is None:
+            break
+        mark = key.start_mark if at == "key" and key is not None else value.start_mark
+        node = value
+    return (mark.line + 1, mark.column + 1)
+
+
+def test_many_lookups_in_large_collections_answer_as_a_fresh_walk() -> None:
+    """The indexes built once a file has been asked for many positions (a config with
+    thousands of findings) answer as the first lookups do: keys repeated, quoted, missing."""
+    keys = "".join(f"k{n}: {n}\n" for n in range(60)) + "'k7': again\nk30:\n  deep: x\n"
+    items = "".join(f"- as: t{n}\n  commands: make\n" for n in range(60))
+    content = f"top:\n  {keys.replace(chr(10), chr(10) + '  ').rstrip()}\nlist:\n{items}".encode()
+    nodes = _compose_all(content)
+    paths: list[JsonPath] = [("top", f"k{n}") for n in (*range(60), 99)]
+    paths += [("top", "k30", "deep"), *(("list", n, "as") for n in range(61))]
+    paths += [("list", n, "commands") for n in range(0, 60, 7)]
+    for source in (SourceMap(nodes), SourceMap(content=content)):
+        for path in paths * 2:
+            for at in ("key", "value"):
+                assert source.locate(0, path, at) == _walked(nodes[0], path, at), (path, at)
+    assert BlockText.read(content) is not None

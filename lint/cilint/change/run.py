@@ -117,7 +117,8 @@ def _analyse_base(settings: Settings, change: Change, cache: ResultCache | None)
     for path, item in change.base_items.items():
         result = stored.get(keys[path])
         if result is None or result.path != path:
-            result = analyze(item, change.base_contents[path], job.disabled, job.registries)
+            content = change.base_contents[path]
+            result = analyze(item, content, job.disabled, job.registries, job.max_file_size)
         change.base_results[path] = result
 
 

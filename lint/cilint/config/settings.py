@@ -33,6 +33,11 @@ from cilint.yaml.messages import problem_message
 
 CONFIG_FILE_NAMES = (".cilint.yaml", ".cilint.yml")
 DEFAULT_POLICY = "openshift-ci"
+# The largest input read (`max_file_size`): about 100x the largest ci-operator config of
+# openshift/release (a few hundred KB), and above the 19 MB of bench/bench_large_file.py. A
+# 19 MB config takes about 4 s and 600 MiB to check: this bounds what one file can cost.
+DEFAULT_MAX_FILE_SIZE = 32 << 20
+_UNITS = {"B": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30}
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,7 @@ class Settings:
     config_file: str | None
     # `per_file_ignores:` as written: glob → rules (codes, names or prefixes) not reported there
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; a larger input is not read
 
 
 def _read_validated(path: Path, stem: str, what: str) -> dict[str, Any]:
@@ -164,7 +170,16 @@ def load_settings(root: Path, config: Path | None = None) -> Settings:
         per_file_ignores=tuple(
             (glob, tuple(rules)) for glob, rules in (data.get("per_file_ignores") or {}).items()
         ),
+        max_file_size=_bytes(data.get("max_file_size", DEFAULT_MAX_FILE_SIZE)),
     )
+
+
+def _bytes(size: int | str) -> int:
+    """`max_file_size` as written (the schema checked it): bytes, or a number and a unit."""
+    if isinstance(size, int):
+        return size
+    number = size.rstrip("BKiMG ")
+    return int(number) * _UNITS[size[len(number) :].strip()]
 
 
 @cache
@@ -181,8 +196,12 @@ def _code_and_schemas_digest() -> str:
     return digest.hexdigest()
 
 
-def cache_salt(policy: dict[str, object], layout: Layout, disabled: list[str]) -> str:
-    text = json.dumps([policy, layout.__dict__, disabled], sort_keys=True, default=str)
+def cache_salt(
+    policy: dict[str, object], layout: Layout, disabled: list[str], max_file_size: int
+) -> str:
+    text = json.dumps(
+        [policy, layout.__dict__, disabled, max_file_size], sort_keys=True, default=str
+    )
     return (
         f"{_code_and_schemas_digest()}:{hashlib.blake2b(text.encode(), digest_size=16).hexdigest()}"
     )

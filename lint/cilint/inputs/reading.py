@@ -14,6 +14,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import sys
 
 _PIECE = 1 << 16
 _FLAGS = (
@@ -27,9 +28,9 @@ NOT_REGULAR = "not a regular file"
 SYMBOLIC_LINK = "a symbolic link, not followed"
 
 
-def read_bytes(path: str) -> bytes:
-    """The whole regular file; raises OSError as `open` does, and for a symbolic link or a file
-    that is not regular (with `why_unread`'s words)."""
+def read_bytes(path: str, limit: int | None = None) -> bytes:
+    """The whole regular file, or its first `limit` bytes; raises OSError as `open` does, and
+    for a symbolic link or a file that is not regular (with `why_unread`'s words)."""
     try:
         fd = os.open(path, _FLAGS)
     except OSError as err:
@@ -40,8 +41,10 @@ def read_bytes(path: str) -> bytes:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise OSError(errno.EINVAL, NOT_REGULAR, path)
         pieces = []
-        while piece := os.read(fd, _PIECE):
+        left = sys.maxsize if limit is None else limit
+        while left > 0 and (piece := os.read(fd, min(_PIECE, left))):
             pieces.append(piece)
+            left -= len(piece)
     finally:
         os.close(fd)
     return pieces[0] if len(pieces) == 1 else b"".join(pieces)

@@ -6,10 +6,13 @@ from __future__ import annotations
 import importlib
 import json
 import re
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from functools import cache
 
+from cilint.config.settings import DEFAULT_MAX_FILE_SIZE
 from cilint.facts.model import FileFacts
 from cilint.facts.parsed_file import Document
 from cilint.facts.result import FileResult
@@ -20,7 +23,16 @@ from cilint.rules.context import FileContext
 from cilint.tags import Registries
 from cilint.yaml.comments import suppression_comments
 from cilint.yaml.json_path import JsonPath
-from cilint.yaml.loading import BOM, INVALID_JSON, INVALID_UTF8, LoadedYaml, YamlProblem, load_yaml
+from cilint.yaml.loading import (
+    BOM,
+    INVALID_JSON,
+    INVALID_UTF8,
+    TOO_LARGE,
+    UNPARSABLE,
+    LoadedYaml,
+    YamlProblem,
+    load_yaml,
+)
 from cilint.yaml.source_map import SourceMap
 
 # Cheap pre-filter: a cluster manifest is parsed only if it may hold a kind cilint reads.
@@ -71,6 +83,10 @@ def _load(kind: Kind, content: bytes) -> LoadedYaml:
     except json.JSONDecodeError as err:
         problem = YamlProblem(INVALID_JSON, err.lineno, err.colno, err.msg)
         return LoadedYaml([], SourceMap(), [problem])
+    except RecursionError:  # deeper than the json module goes: libyaml said where, if it could
+        if any(p.stops_reading for p in loaded.problems):
+            return loaded
+        return LoadedYaml([], SourceMap(), [YamlProblem(UNPARSABLE, 1, 1, "nested too deep")])
     source = loaded.source if not loaded.problems else SourceMap()
     encoding = [p for p in loaded.problems if p.kind in (BOM, INVALID_UTF8)]
     return LoadedYaml([data], source, encoding)
@@ -101,11 +117,40 @@ def _documents(kind: Kind, loaded: LoadedYaml) -> list[tuple[Document, str]]:
     return found
 
 
+# libyaml reads data up to 1000 levels deep (and stops there with an error). Python's default
+# of 1000 frames would end a walk or a repr of such data, and the run with it, well before.
+_RECURSION_LIMIT = 10_000
+
+
+@contextmanager
+def _room_for_deep_data() -> Iterator[None]:
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, _RECURSION_LIMIT))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
+
+
 def analyze(
     item: InputFile,
     content: bytes,
     disabled: frozenset[str] = frozenset(),
     registries: Registries | None = None,
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+) -> FileResult:
+    """The result of one input. `content` may stop one byte past `max_file_size`: a larger
+    file is not read, and gets a file-too-large finding."""
+    with _room_for_deep_data():
+        return _analyze(item, content, disabled, registries, max_file_size)
+
+
+def _analyze(
+    item: InputFile,
+    content: bytes,
+    disabled: frozenset[str],
+    registries: Registries | None,
+    max_file_size: int,
 ) -> FileResult:
     kind = item.kind
     target = symlink_stub_target(content)
@@ -117,7 +162,12 @@ def analyze(
         return FileResult(item.path, kind, (), skipped=reason)
     ctx = FileContext(item.path, kind, item.base)
     row = INPUT_KINDS[kind]
-    if not row.parsed or (kind is Kind.CLUSTER_MANIFEST and not _MANIFEST_KINDS_RE.search(content)):
+    too_large = len(content) > max_file_size
+    if too_large:
+        loaded = LoadedYaml([], SourceMap(), [YamlProblem(TOO_LARGE, 1, 1, str(max_file_size))])
+    elif not row.parsed or (
+        kind is Kind.CLUSTER_MANIFEST and not _MANIFEST_KINDS_RE.search(content)
+    ):
         loaded = LoadedYaml([], SourceMap(), [])
     else:
         loaded = _load(kind, content)
@@ -125,7 +175,7 @@ def analyze(
     ctx.loaded = loaded.documents
     ctx.yaml_problems = list(loaded.problems)
     ctx.readable = not any(p.stops_reading for p in loaded.problems)
-    if row.parsed and not any(p.kind == INVALID_UTF8 for p in loaded.problems):
+    if row.parsed and not too_large and not any(p.kind == INVALID_UTF8 for p in loaded.problems):
         ctx.suppressions = suppression_comments(content)
     # Imported here: a run answered from the cache (explain, a PATH run) never analyses a file.
     from cilint.rules.registry import FILE_RULES, RULE_NAMES
@@ -148,7 +198,7 @@ def analyze(
     for rule in FILE_RULES:
         if rule.RULE.name not in disabled:
             findings.extend(rule.check(ctx))
-    facts = _facts(ctx, content, registries or _default_registries())
+    facts = FileFacts() if too_large else _facts(ctx, content, registries or _default_registries())
     return FileResult(
         item.path, kind, tuple(sorted(findings)), facts=facts, suppressions=ctx.suppressions
     )

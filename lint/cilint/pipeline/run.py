@@ -411,7 +411,9 @@ def _disabled(settings: Settings) -> frozenset[str]:
 
 def salt(settings: Settings) -> str:
     """Everything besides a file's path and bytes that its result depends on."""
-    return cache_salt(settings.policy.raw, settings.layout, sorted(_disabled(settings)))
+    return cache_salt(
+        settings.policy.raw, settings.layout, sorted(_disabled(settings)), settings.max_file_size
+    )
 
 
 def _run_salt(settings: Settings) -> str:
@@ -461,6 +463,7 @@ def job_for(settings: Settings, cache: ResultCache | None) -> Job:
         _disabled(settings),
         settings.policy.registries,
         cache.directory if cache is not None and cache.usable else None,
+        settings.max_file_size,
     )
 
 

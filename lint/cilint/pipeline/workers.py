@@ -55,6 +55,7 @@ class Job:
     disabled: frozenset[str]
     registries: Registries
     cache_directory: Path | None
+    max_file_size: int  # bytes; a larger input is read only that far (and not analysed)
 
 
 class Outcome(NamedTuple):
@@ -141,7 +142,8 @@ def analyse_batch(job: Job, batch: list[InputFile]) -> list[Outcome]:
     read: list[tuple[InputFile, str, bytes]] = []
     for item in batch:
         try:
-            content = read_bytes(os.path.join(job.root, item.path))
+            # One byte more than the limit shows a file is too large (`analyze` says so).
+            content = read_bytes(os.path.join(job.root, item.path), job.max_file_size + 1)
         except OSError as err:
             outcomes.append(Outcome(item.path, "", b"", False, why_unread(err)))
             continue
@@ -153,7 +155,7 @@ def analyse_batch(job: Job, batch: list[InputFile]) -> list[Outcome]:
         if blob is not None:
             outcomes.append(Outcome(item.path, key, blob, False))
             continue
-        result = analyze(item, content, job.disabled, job.registries)
+        result = analyze(item, content, job.disabled, job.registries, job.max_file_size)
         blob = encode(result)
         names = mentions(result.facts, skipped=result.skipped is not None)
         outcomes.append(Outcome(item.path, key, blob, True, names=_NAMES.encode(list(names))))

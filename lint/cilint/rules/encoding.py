@@ -1,9 +1,9 @@
 """encoding: the file is not clean UTF-8 (invalid bytes, or a byte-order mark).
 
 **What it does**
-Reports bytes that are not valid UTF-8 (an error: the file is not read at all), and a UTF-8
-byte-order mark at the start (a warning: Go's decoder skips it, but determinize and diffs do not
-keep it).
+Reports bytes that are not valid UTF-8 (an error: the file is not read at all), a file in
+UTF-16 or UTF-32 (an error, told by its byte-order mark), and a UTF-8 byte-order mark at the
+start (a warning: Go's decoder skips it, but determinize and diffs do not keep it).
 
 **Why it matters**
 A config saved as Latin-1 or UTF-16 by an editor cannot be decoded; ci-operator skips it and its
@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from cilint.findings import Finding, Severity
 from cilint.rules.context import FileContext
 from cilint.rules.spec import RuleSpec
-from cilint.yaml.loading import BOM, INVALID_UTF8
+from cilint.yaml.loading import BOM, INVALID_UTF8, UTF16
 from cilint.yaml.messages import problem_message
 
 RULE = RuleSpec(
@@ -39,7 +39,7 @@ RULE = RuleSpec(
 
 def check(ctx: FileContext) -> Iterator[Finding]:
     for problem in ctx.yaml_problems:
-        if problem.kind in (BOM, INVALID_UTF8):
+        if problem.kind in (BOM, INVALID_UTF8, UTF16):
             severity = Severity.WARNING if problem.kind == BOM else None  # BOM: still read
             position = (problem.line, problem.column)
             yield ctx.finding(RULE, position, problem_message(problem), severity)

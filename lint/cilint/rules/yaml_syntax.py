@@ -2,7 +2,11 @@
 
 **What it does**
 Reports where libyaml stops parsing: bad indentation, tab characters used for indentation,
-unclosed brackets or quotes, a second `---` document in a file that must hold one.
+unclosed brackets or quotes, nesting deeper than 1000 levels, a control character (a NUL byte),
+a second `---` document in a file that must hold one. Also what Go's YAML decoder refuses or
+cilint will not build: a tag that names no standard type (`!!python/object/apply:...`, `!foo`:
+never constructed), an alias inside the node it names, and aliases that repeat more data than
+the decoder allows (a "billion laughs").
 
 **Why it matters**
 ci-operator, the step-registry loader and ci-images-mirror cannot read the file at all: the config
@@ -34,7 +38,16 @@ from cilint.findings import Finding, Severity
 from cilint.inputs.kinds import INPUT_KINDS
 from cilint.rules.context import FileContext
 from cilint.rules.spec import RuleSpec
-from cilint.yaml.loading import INVALID_JSON, SYNTAX, TAB, UNPARSABLE
+from cilint.yaml.loading import (
+    CONTROL,
+    EXCESSIVE_ALIASES,
+    INVALID_JSON,
+    RECURSIVE_ALIAS,
+    SYNTAX,
+    TAB,
+    TAG,
+    UNPARSABLE,
+)
 from cilint.yaml.messages import problem_message
 
 RULE = RuleSpec(
@@ -45,7 +58,9 @@ RULE = RuleSpec(
 )
 
 
-_KINDS = frozenset({TAB, SYNTAX, UNPARSABLE, INVALID_JSON})
+_KINDS = frozenset(
+    {TAB, SYNTAX, UNPARSABLE, CONTROL, TAG, EXCESSIVE_ALIASES, RECURSIVE_ALIAS, INVALID_JSON}
+)
 
 
 def check(ctx: FileContext) -> Iterator[Finding]:

@@ -21,6 +21,7 @@ nodes.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -65,6 +66,11 @@ _OTHER_BREAKS_OR_TABS = re.compile("[\t\r\x85\u2028\u2029\ufeff]")
 _KEY_HERE = re.compile(_KEY)
 _VALUE_HERE = re.compile(r" *+(?=[^ \n#])")  # a value on this line (not a comment) starts next
 _CONTENT_LINE = re.compile(r"^ *+(?=[^ \n#])", re.MULTILINE)  # not blank, not a comment
+_LINE_BREAK = re.compile("\n")
+# Lookups answered by searching the text before an index is built instead (most files have a
+# handful of findings: an index would cost more than it saves).
+_COUNTS_BEFORE_INDEX = 16
+_FINDS_BEFORE_INDEX = 4
 
 
 @functools.cache
@@ -100,6 +106,16 @@ class BlockText:
     def __init__(self, text: str, root: _Node) -> None:
         self.text = text
         self.root = root
+        # What earlier lookups found, so that a file with thousands of findings (a config
+        # with 400,000 tests) is not searched again for each: by the start of a collection,
+        # its end, the offsets of a sequence's dashes, a mapping's keys once it has been asked
+        # for several, and the offset of every line once many lines were counted.
+        self._ends: dict[int, int] = {}
+        self._dashes: dict[int, list[int]] = {}
+        self._asked: dict[int, int] = {}
+        self._keys: dict[int, dict[str, re.Match[str]]] = {}
+        self._line_starts: list[int] | None = None
+        self._counted = 0
 
     @classmethod
     def read(cls, content: bytes, parses: bool = False) -> BlockText | None:
@@ -143,8 +159,16 @@ class BlockText:
                 break
             mark = key if (at == "key" and key is not None) else child.start
             node = child
-        line_start = self.text.rfind("\n", 0, mark) + 1
-        return (self.text.count("\n", 0, mark) + 1, mark - line_start + 1)
+        return self._line_and_column(mark)
+
+    def _line_and_column(self, offset: int) -> tuple[int, int]:
+        line_start = self.text.rfind("\n", 0, offset) + 1
+        if self._line_starts is None and self._counted < _COUNTS_BEFORE_INDEX:
+            self._counted += 1
+            return (self.text.count("\n", 0, offset) + 1, offset - line_start + 1)
+        if self._line_starts is None:
+            self._line_starts = [0, *(m.end() for m in _LINE_BREAK.finditer(self.text))]
+        return (bisect.bisect_right(self._line_starts, offset), offset - line_start + 1)
 
     def _child(self, node: _Node, step: str | int) -> tuple[int | None, _Node | None]:
         """As `_child` of `cilint.yaml.source_map`: the key's offset (None in a sequence) and
@@ -160,23 +184,35 @@ class BlockText:
 
         The mapping's keys are its first one, at `mapping.start` (maybe after a `- `), and the
         lines of its region that start at its column with a key: `str.find` looks for the few
-        ways `wanted` can be spelled there, much faster than reading every line."""
+        ways `wanted` can be spelled there, much faster than reading every line, until the
+        mapping has been asked for several keys: then all of them are read once."""
         text, indent = self.text, mapping.column
         first_line_end = self._line_end(mapping.start)
-        end = len(text)
-        if indent and (after := _mapping_end(indent).search(text, first_line_end)):
-            end = after.start()
+        end = self._ends.get(mapping.start)
+        if end is None:
+            end = len(text)
+            if indent and (after := _mapping_end(indent).search(text, first_line_end)):
+                end = after.start()
+            self._ends[mapping.start] = end
         first = _KEY_HERE.match(text, mapping.start)
         found = first if first is not None and _key_text(first) == wanted else None
         margin = "\n" + " " * indent
-        for spelling in (wanted, "'" + wanted.replace("'", "''") + "'", '"' + wanted + '"'):
-            line = margin + spelling + ":"
-            at = text.find(line, first_line_end, end)
-            while at >= 0:
-                key = _KEY_HERE.match(text, at + len(margin))
-                if key and _key_text(key) == wanted and (found is None or at > found.start()):
-                    found = key
-                at = text.find(line, at + 1, end)
+        asked = self._asked[mapping.start] = self._asked.get(mapping.start, 0) + 1
+        if asked > _FINDS_BEFORE_INDEX:
+            keys = self._keys.get(mapping.start)
+            if keys is None:
+                keys = self._keys[mapping.start] = _keys_at(text, indent, first_line_end, end)
+            later = keys.get(wanted)
+            found = later if later is not None else found
+        else:
+            for spelling in (wanted, "'" + wanted.replace("'", "''") + "'", '"' + wanted + '"'):
+                line = margin + spelling + ":"
+                at = text.find(line, first_line_end, end)
+                while at >= 0:
+                    key = _KEY_HERE.match(text, at + len(margin))
+                    if key and _key_text(key) == wanted and (found is None or at > found.start()):
+                        found = key
+                    at = text.find(line, at + 1, end)
         if found is None:
             return (None, None)
         inline = _VALUE_HERE.match(text, found.end())
@@ -188,14 +224,17 @@ class BlockText:
 
     def _item(self, sequence: _Node, index: int) -> _Node | None:
         text, indent = self.text, sequence.column
-        first_line_end = self._line_end(sequence.start)
-        end = len(text)
-        if after := _sequence_end(indent).search(text, first_line_end):
-            end = after.start()
-        dashes = [sequence.start]
-        dashes.extend(
-            dash.end() - 1 for dash in _dashes_at(indent).finditer(text, first_line_end, end)
-        )
+        dashes = self._dashes.get(sequence.start)
+        if dashes is None:
+            first_line_end = self._line_end(sequence.start)
+            end = len(text)
+            if after := _sequence_end(indent).search(text, first_line_end):
+                end = after.start()
+            dashes = [sequence.start]
+            dashes.extend(
+                dash.end() - 1 for dash in _dashes_at(indent).finditer(text, first_line_end, end)
+            )
+            self._dashes[sequence.start] = dashes
         if index >= len(dashes):
             return None
         dash = dashes[index]
@@ -220,6 +259,17 @@ class BlockText:
     def _line_end(self, offset: int) -> int:
         end = self.text.find("\n", offset)
         return len(self.text) if end < 0 else end
+
+
+def _keys_at(text: str, indent: int, start: int, end: int) -> dict[str, re.Match[str]]:
+    """Every key at the start of a line of `text[start:end]` indented `indent`, by its value;
+    a repeated key keeps its last place, as the data does."""
+    return {_key_text(key): key for key in _keys_indented(indent).finditer(text, start, end)}
+
+
+@functools.cache
+def _keys_indented(indent: int) -> re.Pattern[str]:
+    return re.compile(rf"^ {{{indent}}}{_KEY}", re.MULTILINE)
 
 
 def _node_at(text: str, start: int) -> _Node:

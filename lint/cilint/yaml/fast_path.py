@@ -40,19 +40,75 @@ def has_source_trap(content: bytes) -> bool:
     return False
 
 
+_NOT_A_NAME = frozenset(b" \t\n\r\x0b\x0c,[]{}")  # what cannot start an anchor's name
+
+
+def _at_token_start(content: bytes, indicator: bytes) -> bool:
+    """`indicator` at the start of a token, followed by a name."""
+    start = content.find(indicator)
+    while start >= 0:
+        if (start == 0 or content[start - 1] in _TOKEN_START) and (
+            start + 1 < len(content) and content[start + 1] not in _NOT_A_NAME
+        ):
+            return True
+        start = content.find(indicator, start + 1)
+    return False
+
+
+def has_alias_trap(content: bytes) -> bool:
+    """An alias (`*name`) and an anchor (`&name`) at the start of tokens. yaml-rs repeats what
+    an alias names and reads an alias inside the node it names as null, where Go's yaml.v2
+    limits the one and refuses the other (`cilint.yaml.aliases`). `*` first: rarer than the
+    `&&` of shell scripts."""
+    return _at_token_start(content, b"*") and _at_token_start(content, b"&")
+
+
 _YAML11_WORDS = re.compile(rb'"(?:y|Y|n|N|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF)"')
+# Characters libyaml refuses (C0 and C1 controls but tab and line breaks, DEL, U+FFFE/U+FFFF)
+# or reads as YAML 1.1 line breaks (NEL, LS, PS), where yaml-rs reads text (it even cuts a
+# string at a NUL): libyaml decides, and reports them. The bytes are found by `bytes.translate`,
+# the sequences (in files that are not ASCII) by a regular expression: 10x slower.
+_CONTROL_BYTES = bytes(b for b in range(0x20) if b not in b"\t\n\r") + b"\x7f"
+_OTHER_SEQUENCES = re.compile(rb"\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9]|\xef\xbf[\xbe\xbf]")
+
+
+def _has_non_text(content: bytes) -> bool:
+    if len(content.translate(None, _CONTROL_BYTES)) != len(content):
+        return True
+    return not content.isascii() and _OTHER_SEQUENCES.search(content) is not None
+
+
+# yaml-rs recurses once per level of nesting and overflows the stack (a crash, not an error) at
+# about 11,000 levels. A level of block nesting takes at least one more column on some line, and
+# flow nesting past 256 levels is an error to yaml-rs: with no line of `_LONG_LINE` bytes or
+# more, a file nests at most about 2,300 levels deep. libyaml reads the others (and stops at
+# 1000 levels with an error).
+_LONG_LINE = 1024
+# Should an alias get past `has_alias_trap`, yaml-rs fails at it rather than repeat anything.
+_NO_ALIASES = yaml_rs.AliasLimits(max_total_replayed_events=0)
+
+
+def _has_long_line(content: bytes) -> bool:
+    """Some line is `_LONG_LINE` bytes long or more (or, never missed, twice that long)."""
+    return any(
+        content.find(b"\n", start, start + _LONG_LINE) < 0
+        for start in range(0, len(content) - _LONG_LINE + 1, _LONG_LINE)
+    )
 
 
 def fast_documents(content: bytes) -> list[object] | None:
     """The documents read by yaml-rs (much faster than libyaml, bench/NOTES.md), or None when
-    this file needs libyaml: a trap above, a parse error or duplicate key (libyaml reports them
-    with positions), no document, or data JSON cannot hold (non-string keys, timestamps)."""
+    this file needs libyaml: a trap above, a character or a line yaml-rs must not see, an alias,
+    a parse error or duplicate key (libyaml reports them with positions), no document, or data
+    JSON cannot hold (non-string keys, timestamps)."""
     if b"<<" in content or b"\n---" in content or b"\n..." in content:
         return None
-    if has_source_trap(content):
+    if has_source_trap(content) or has_alias_trap(content):
+        return None
+    if _has_non_text(content) or _has_long_line(content):
         return None
     try:
-        data = yaml_rs.loads(content.decode("utf-8"))
+        data = yaml_rs.loads(content.decode("utf-8"), alias_limits=_NO_ALIASES)
         encoded = orjson.dumps(data, option=orjson.OPT_PASSTHROUGH_DATETIME)
     except (yaml_rs.YAMLDecodeError, TypeError, ValueError, OverflowError, RecursionError):
         return None

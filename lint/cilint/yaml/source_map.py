@@ -38,6 +38,9 @@ class SourceMap:
         self._parses = parses
         self._block: BlockText | None = None
         self._block_tried = nodes is not None or content is None
+        # The entries of large mappings by key, once asked: a file with thousands of findings
+        # in one mapping is not scanned again for each.
+        self._entries: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = {}
 
     @property
     def nodes(self) -> list[yaml.Node]:
@@ -61,7 +64,7 @@ class SourceMap:
         node = self.nodes[document]
         mark = node.start_mark
         for step in path:
-            child_key, child_value = _child(node, step)
+            child_key, child_value = self._child(node, step)
             if child_value is None:
                 break
             mark = child_key.start_mark if (at == "key" and child_key is not None) else None
@@ -75,10 +78,24 @@ class SourceMap:
         node: yaml.Node | None
         node = self.nodes[document]  # (declared apart, so that mypy knows it is a Node here)
         for step in path:
-            _, node = _child(node, step)
+            _, node = self._child(node, step)
             if node is None:
                 return None
         return node
+
+    def _child(self, node: yaml.Node, step: str | int) -> tuple[yaml.Node | None, yaml.Node | None]:
+        import yaml
+
+        if not isinstance(node, yaml.MappingNode) or len(node.value) < _INDEXED_FROM:
+            return _child(node, step)
+        entries = self._entries.get(id(node))
+        if entries is None:
+            entries = self._entries[id(node)] = {
+                key.value: (key, value)  # the last one wins, as in the constructed data
+                for key, value in node.value
+                if isinstance(key, yaml.ScalarNode)
+            }
+        return entries.get(str(step), (None, None))
 
     def scalar_text(self, document: int, path: JsonPath) -> str | None:
         """The source text of the scalar at `path`, as written (without quotes)."""
@@ -86,6 +103,9 @@ class SourceMap:
         import yaml
 
         return node.value if isinstance(node, yaml.ScalarNode) else None
+
+
+_INDEXED_FROM = 32  # entries of a mapping from which its keys are looked up in a dict
 
 
 def _child(node: yaml.Node, step: str | int) -> tuple[yaml.Node | None, yaml.Node | None]:
