@@ -38,7 +38,8 @@ def _generate(configs: int) -> Path:
     return root
 
 
-def _children(pid: int) -> list[int]:
+def _processes() -> list[tuple[int, str, int, int]]:
+    """(pid, state, parent, process group) of every process, from /proc."""
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -46,22 +47,17 @@ def _children(pid: int) -> list[int]:
                 stat = (entry / "stat").read_text()
             except OSError:
                 continue
-            if int(stat[stat.rindex(")") + 2 :].split()[1]) == pid:
-                found.append(int(entry.name))
+            fields = stat[stat.rindex(")") + 2 :].split()  # after the command's name
+            found.append((int(entry.name), fields[0], int(fields[1]), int(fields[2])))
     return found
 
 
+def _children(pid: int) -> list[int]:
+    return [child for child, _, parent, _ in _processes() if parent == pid]
+
+
 def _group_alive(pgid: int) -> bool:
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            fields = stat[stat.rindex(")") + 2 :].split()
-            if int(fields[2]) == pgid and fields[0] != "Z":
-                return True
-    return False
+    return any(group == pgid and state != "Z" for _, state, _, group in _processes())
 
 
 def _command(root: Path, out: Path, cached: bool) -> list[str]:
