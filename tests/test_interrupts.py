@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from cilint.atomic_write import _signals_deferred, write_atomically
 from conftest import bench_generate_tree, run_cilint
 
 BIG = 6000  # configs: a cold run with two workers takes a few seconds
@@ -158,6 +159,7 @@ def test_a_killed_run_leaves_its_report_and_cache_whole(small_tree: Path, tmp_pa
     cache = tmp_path / "cache"
     rng = random.Random(14)
     signals = [signal.SIGKILL, signal.SIGTERM, signal.SIGINT]
+    outcomes: dict[str, int] = {}
     for attempt in range(50):
         if attempt % 10 == 0:  # now and then a cold run again, and no report yet
             report.unlink(missing_ok=True)
@@ -170,10 +172,10 @@ def test_a_killed_run_leaves_its_report_and_cache_whole(small_tree: Path, tmp_pa
         time.sleep(rng.uniform(0.05, 0.8))
         signum = rng.choice(signals)
         os.killpg(process.pid, signum)
-        process.communicate(timeout=60)
-        assert process.returncode in (0, 1, -signum, 128 + signum), (attempt, signum)
-        if report.exists():
-            assert report.read_text() == expected, (attempt, signum)
+        _, stderr = process.communicate(timeout=60)
+        assert process.returncode in (0, 1, -signum, 128 + signum), (attempt, signum, stderr)
+        outcome = f"{signum.name} exit {process.returncode}, report {_kept(report, expected)}"
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
         leftovers = [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
         assert process.returncode == -signal.SIGKILL or not leftovers, leftovers
         for leftover in leftovers:  # what only SIGKILL can leave: a temporary file, never read
@@ -185,3 +187,144 @@ def test_a_killed_run_leaves_its_report_and_cache_whole(small_tree: Path, tmp_pa
         )  # fmt: skip
         assert again.returncode in (0, 1), again.stderr
         assert report.read_text() == expected, (attempt, signum)
+    print(f"-o killed 50 times: {dict(sorted(outcomes.items()))}")
+
+
+def _kept(report: Path, expected: str) -> str:
+    """Whether the report is absent or whole; anything else fails."""
+    if not report.exists():
+        return "absent"
+    assert report.read_text() == expected, "a report neither absent nor whole"
+    return "whole"
+
+
+PULL_THROUGH = "qci-pull-through-cache-us-east-1-ci.apps.ci.l2s4.p1.openshiftapps.com/openshift/ci"
+CACHE_FIRST, QCI = f"    - {PULL_THROUGH}\n", "    - quay.io/openshift/ci\n"
+
+
+@pytest.fixture(scope="module")
+def fix_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated tree whose build clusters' mirror sets list QCI before the pull-through
+    cache: each such file is a `--fix` target (two lists reordered)."""
+    root = tmp_path_factory.mktemp("fix-kills") / "tree"
+    bench_generate_tree().generate(root, SMALL, 2, 1)
+    for path in sorted((root / "clusters").rglob("qci-image_mirror.yaml")):
+        text = path.read_text()
+        path.write_text(text.replace(CACHE_FIRST + QCI, QCI + CACHE_FIRST))
+    return root
+
+
+def _state(root: Path, old: dict[Path, bytes], new: dict[Path, bytes]) -> dict[Path, str]:
+    """Each fix target's content: "old" or "new" (anything else fails)."""
+    state = {}
+    for path in old:
+        now = path.read_bytes()
+        assert now in (old[path], new[path]), f"{path} is neither old nor new"
+        state[path] = "old" if now == old[path] else "new"
+    return state
+
+
+def _report(root: Path, *args: str) -> tuple[int, str]:
+    done = run_cilint("check", "--root", str(root), "-j", "2", "--format", "json", *args)
+    assert done.returncode in (0, 1), done.stderr
+    return done.returncode, done.stdout
+
+
+def _wait_for_replacement(path: Path, process: subprocess.Popen[str]) -> None:
+    """Until `path` is another file (an atomic write replaced it) or the run ended."""
+    inode = path.stat().st_ino
+    deadline = time.monotonic() + 60
+    while path.stat().st_ino == inode and process.poll() is None:
+        assert time.monotonic() < deadline, "the run neither wrote nor ended in 60 s"
+        time.sleep(0.001)
+
+
+def test_a_killed_fix_leaves_each_target_old_or_new(fix_tree: Path, tmp_path: Path) -> None:
+    """50 `check --fix` runs killed at random points (SIGKILL, SIGTERM, SIGINT), a third of
+    them as soon as the first target is written: every target is its old bytes or its fixed
+    bytes, never a mix, and the next run, with the cache the killed one left, reports what a
+    run without a cache reports."""
+    targets = sorted(fix_tree.rglob("qci-image_mirror.yaml"))
+    old = {path: path.read_bytes() for path in targets}
+    started = time.monotonic()
+    fixing = run_cilint("check", "--root", str(fix_tree), "-j", "2", "--no-cache", "--fix")
+    span = time.monotonic() - started  # kills land anywhere in a run, its writes included
+    assert fixing.returncode in (0, 1) and "fixed" in fixing.stderr, fixing.stderr
+    new = {path: path.read_bytes() for path in targets}
+    fixed = [path for path in targets if new[path] != old[path]]
+    assert len(fixed) >= 10, "too few fix targets to kill a run between them"
+    old = {path: old[path] for path in fixed}
+    clean = {"new": _report(fix_tree, "--no-cache")}
+    for path in fixed:
+        path.write_bytes(old[path])
+    clean["old"] = _report(fix_tree, "--no-cache")
+    assert clean["old"] != clean["new"]
+
+    first = min(fixed, key=lambda path: path.relative_to(fix_tree).as_posix())  # written first
+    cache = tmp_path / "cache"
+    rng = random.Random(1414)
+    signals = [signal.SIGKILL, signal.SIGTERM, signal.SIGINT]
+    outcomes: dict[str, int] = {}
+    for attempt in range(50):
+        if attempt % 10 == 0:  # now and then a cold run again
+            for stale in cache.glob("*"):
+                stale.unlink()
+        process = _start(
+            "check", "--root", str(fix_tree), "-j", "2", "--cache-dir", str(cache), "--fix",
+            "--format", "json",
+        )  # fmt: skip
+        if attempt % 3 == 2:  # inside the writes: as soon as the first target is replaced
+            _wait_for_replacement(first, process)
+        else:
+            time.sleep(rng.uniform(0.05, span * 1.2))
+        signum = rng.choice(signals)
+        os.killpg(process.pid, signum)
+        _, stderr = process.communicate(timeout=60)
+        assert process.returncode in (0, 1, -signum, 128 + signum), (attempt, signum, stderr)
+        assert not _group_alive(process.pid)
+        state = _state(fix_tree, old, new)
+        kinds = set(state.values())
+        outcome = kinds.pop() if len(kinds) == 1 else "mixed"
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        leftovers = list(fix_tree.rglob("*.tmp"))
+        assert process.returncode == -signal.SIGKILL or not leftovers, leftovers
+        for leftover in leftovers:  # what only SIGKILL can leave: a temporary file, never read
+            leftover.unlink()
+        expected = clean.get(outcome) or _report(fix_tree, "--no-cache")
+        assert _report(fix_tree, "--cache-dir", str(cache)) == expected, (attempt, signum)
+        for path in fixed:
+            path.write_bytes(old[path])
+    print(f"--fix killed 50 times: {outcomes}")
+    finishing = run_cilint("check", "--root", str(fix_tree), "--cache-dir", str(cache), "--fix")
+    assert finishing.returncode in (0, 1), finishing.stderr
+    assert _state(fix_tree, old, new) == dict.fromkeys(fixed, "new")
+
+
+def test_signals_wait_for_an_atomic_write_to_end(tmp_path: Path) -> None:
+    """SIGINT and SIGTERM are held while a file is written and reach the handlers that were
+    there after, each once; the handlers are put back."""
+    seen: list[int] = []
+
+    def record(signum: int, frame: object) -> None:
+        seen.append(signum)
+
+    previous = signal.signal(signal.SIGTERM, record)
+    target = tmp_path / "report.txt"
+    try:
+        with _signals_deferred():
+            signal.raise_signal(signal.SIGTERM)
+            signal.raise_signal(signal.SIGTERM)
+            write_atomically(target, "new\n")  # holds them too, and puts `defer` back
+            assert seen == []
+        assert seen == [signal.SIGTERM]
+        reached = False
+        with pytest.raises(KeyboardInterrupt), _signals_deferred():
+            signal.raise_signal(signal.SIGINT)
+            reached = True
+        assert reached
+        assert signal.getsignal(signal.SIGTERM) is record
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        assert target.read_text() == "new\n"
+        assert [p.name for p in tmp_path.iterdir()] == ["report.txt"]
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -316,6 +316,7 @@ class Workers:
     def _end(pool: ProcessPoolExecutor) -> None:
         # The executor waits for running tasks, even with cancel_futures: end them first.
         processes = list((getattr(pool, "_processes", None) or {}).values())
+        results = getattr(pool, "_result_queue", None)  # `shutdown` forgets it
         for process in processes:
             with contextlib.suppress(OSError, ValueError):
                 process.terminate()
@@ -325,6 +326,13 @@ class Workers:
             if process.is_alive():
                 process.kill()
                 process.join(timeout=0.5)
+        # A worker ended while it sent a result leaves half a message in the result pipe: the
+        # executor's manager thread waits for the rest, and this process's own copy of the
+        # pipe's writing end kept it from ever reading the end (`abort` waited 1 s for it).
+        writer = getattr(results, "_writer", None)
+        if writer is not None:
+            with contextlib.suppress(OSError):
+                writer.close()
 
     @staticmethod
     def _close_caches() -> None:
