@@ -11,7 +11,7 @@ import yaml
 
 from cilint.yaml.aliases import EXCESSIVE, alias_place, alias_problem
 from cilint.yaml.bom import UTF8_BOM
-from cilint.yaml.fast_path import fast_documents
+from cilint.yaml.fast_path import fast_documents, has_alias_trap
 from cilint.yaml.go_semantics import GoYamlLoader
 from cilint.yaml.source_map import SourceMap
 
@@ -96,9 +96,10 @@ def load_yaml(content: bytes, allow_fast: bool = True) -> LoadedYaml:
     """Parse every document of `content`; never raises for bad input. `allow_fast=False`
     forces libyaml (the reference the fast path is tested against)."""
     problems: list[YamlProblem] = []
-    for bom, encoding in _OTHER_BOMS:
-        if content.startswith(bom):
-            return LoadedYaml([], SourceMap(), [YamlProblem(UTF16, 1, 1, encoding)])
+    if content[:1] in (b"\xff", b"\xfe", b"\x00"):  # a byte-order mark may start so
+        for bom, encoding in _OTHER_BOMS:
+            if content.startswith(bom):
+                return LoadedYaml([], SourceMap(), [YamlProblem(UTF16, 1, 1, encoding)])
     if content.startswith(UTF8_BOM):
         problems.append(YamlProblem(BOM, 1, 1))
         content = content[len(UTF8_BOM) :]
@@ -123,7 +124,7 @@ def load_yaml(content: bytes, allow_fast: bool = True) -> LoadedYaml:
             assert node is not None  # check_node() said a document follows
             nodes.append(node)
         # Constructing shares what aliases repeat, but what reads the data would not.
-        refused = _aliases(content, nodes) if b"*" in content else None
+        refused = _aliases(content, nodes) if has_alias_trap(content) else None
         if refused is not None:
             return LoadedYaml([], SourceMap(), [*problems, refused])
         documents = [loader.construct_document(node) for node in nodes]
