@@ -113,7 +113,8 @@ def load_yaml(content: bytes, allow_fast: bool = True) -> LoadedYaml:
 
     fast = fast_documents(content) if allow_fast else None
     if fast is not None:
-        return LoadedYaml(fast, SourceMap(content=content), problems)
+        # yaml-rs read it: a position needs no second parse by libyaml (`BlockText.read`)
+        return LoadedYaml(fast, SourceMap(content=content, parses=True), problems)
 
     loader = GoYamlLoader(content)
     nodes: list[yaml.Node] = []
