@@ -19,7 +19,7 @@ from cilint.yaml.source_map import SourceMap
 # word them for the user.
 BOM = "bom"  # a UTF-8 byte-order mark at the start (the file is still read)
 INVALID_UTF8 = "invalid-utf8"  # detail: the first invalid byte, as 0x..
-UTF16 = "utf-16"  # a UTF-16 or UTF-32 byte-order mark; detail: which (e.g. "UTF-16 LE")
+OTHER_ENCODING = "other-encoding"  # a UTF-16 or UTF-32 byte-order mark; detail: "UTF-16 LE", ...
 TAB = "tab"  # the parser stopped at a tab character
 SYNTAX = "syntax"  # detail: the parser's own words
 UNPARSABLE = "unparsable"  # detail: why, when the parser gives no position
@@ -99,7 +99,7 @@ def load_yaml(content: bytes, allow_fast: bool = True) -> LoadedYaml:
     if content[:1] in (b"\xff", b"\xfe", b"\x00"):  # a byte-order mark may start so
         for bom, encoding in _OTHER_BOMS:
             if content.startswith(bom):
-                return LoadedYaml([], SourceMap(), [YamlProblem(UTF16, 1, 1, encoding)])
+                return LoadedYaml([], SourceMap(), [YamlProblem(OTHER_ENCODING, 1, 1, encoding)])
     if content.startswith(UTF8_BOM):
         problems.append(YamlProblem(BOM, 1, 1))
         content = content[len(UTF8_BOM) :]
