@@ -81,9 +81,7 @@ def test_example_tree_fires_every_rule() -> None:
 
     report = json.loads(cilint("check", "--root", str(EXAMPLES), "--format", "json").stdout)
     fired = {finding["rule"] for finding in report["findings"]}
-    # Not file-too-large: it needs an input over 32 MiB, which has no place in the bundled tree
-    # (tests/fixtures/file-too-large lowers the limit instead).
-    assert fired == {module.RULE.name for module in ALL_RULES} - {"file-too-large"}
+    assert fired == {module.RULE.name for module in ALL_RULES}
 
 
 @needs_sarif_schema

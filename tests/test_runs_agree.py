@@ -115,11 +115,13 @@ def test_two_configurations_sharing_a_cache_keep_their_own_results(
     rule_on = findings(RunOptions())
     assert any(f["rule"] == "numeric-string" for f in rule_on)
     assert findings(RunOptions(cache_dir=cache)) == rule_on
-    (root / ".cilint.yaml").write_text("rules:\n  numeric-string: 'off'\n")
+    config = root / ".cilint.yaml"  # the example tree's own settings, kept
+    original = config.read_text() if config.exists() else ""
+    config.write_text(original + "rules:\n  numeric-string: 'off'\n")
     rule_off = findings(RunOptions())
     assert not any(f["rule"] == "numeric-string" for f in rule_off)
     assert findings(RunOptions(cache_dir=cache)) == rule_off
-    (root / ".cilint.yaml").unlink()
+    config.write_text(original)
     assert findings(RunOptions(cache_dir=cache)) == rule_on
 
 

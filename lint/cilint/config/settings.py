@@ -35,7 +35,7 @@ CONFIG_FILE_NAMES = (".cilint.yaml", ".cilint.yml")
 DEFAULT_POLICY = "openshift-ci"
 # The largest input read (`max_file_size`): about 100x the largest ci-operator config of
 # openshift/release (a few hundred KB), and above the 19 MB of bench/bench_large_file.py. A
-# 19 MB config takes about 4 s and 600 MiB to check: this bounds what one file can cost.
+# 19 MB config takes 2-4 s and 600 MiB to check: this bounds what one file can cost.
 DEFAULT_MAX_FILE_SIZE = 32 << 20
 _UNITS = {"B": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30}
 

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from cilint.findings import Finding, Severity
 from cilint.rules.context import FileContext
 from cilint.rules.spec import RuleSpec
-from cilint.yaml.loading import BOM, INVALID_UTF8, UTF16
+from cilint.yaml.loading import BOM, INVALID_UTF8, OTHER_ENCODING
 from cilint.yaml.messages import problem_message
 
 RULE = RuleSpec(
@@ -39,7 +39,7 @@ RULE = RuleSpec(
 
 def check(ctx: FileContext) -> Iterator[Finding]:
     for problem in ctx.yaml_problems:
-        if problem.kind in (BOM, INVALID_UTF8, UTF16):
+        if problem.kind in (BOM, INVALID_UTF8, OTHER_ENCODING):
             severity = Severity.WARNING if problem.kind == BOM else None  # BOM: still read
             position = (problem.line, problem.column)
             yield ctx.finding(RULE, position, problem_message(problem), severity)

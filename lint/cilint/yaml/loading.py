@@ -11,7 +11,7 @@ import yaml
 
 from cilint.yaml.aliases import EXCESSIVE, alias_place, alias_problem
 from cilint.yaml.bom import UTF8_BOM
-from cilint.yaml.fast_path import fast_documents
+from cilint.yaml.fast_path import fast_documents, has_alias_trap
 from cilint.yaml.go_semantics import GoYamlLoader
 from cilint.yaml.source_map import SourceMap
 
@@ -19,7 +19,7 @@ from cilint.yaml.source_map import SourceMap
 # word them for the user.
 BOM = "bom"  # a UTF-8 byte-order mark at the start (the file is still read)
 INVALID_UTF8 = "invalid-utf8"  # detail: the first invalid byte, as 0x..
-UTF16 = "utf-16"  # a UTF-16 or UTF-32 byte-order mark; detail: which (e.g. "UTF-16 LE")
+OTHER_ENCODING = "other-encoding"  # a UTF-16 or UTF-32 byte-order mark; detail: "UTF-16 LE", ...
 TAB = "tab"  # the parser stopped at a tab character
 SYNTAX = "syntax"  # detail: the parser's own words
 UNPARSABLE = "unparsable"  # detail: why, when the parser gives no position
@@ -96,9 +96,10 @@ def load_yaml(content: bytes, allow_fast: bool = True) -> LoadedYaml:
     """Parse every document of `content`; never raises for bad input. `allow_fast=False`
     forces libyaml (the reference the fast path is tested against)."""
     problems: list[YamlProblem] = []
-    for bom, encoding in _OTHER_BOMS:
-        if content.startswith(bom):
-            return LoadedYaml([], SourceMap(), [YamlProblem(UTF16, 1, 1, encoding)])
+    if content[:1] in (b"\xff", b"\xfe", b"\x00"):  # a byte-order mark may start so
+        for bom, encoding in _OTHER_BOMS:
+            if content.startswith(bom):
+                return LoadedYaml([], SourceMap(), [YamlProblem(OTHER_ENCODING, 1, 1, encoding)])
     if content.startswith(UTF8_BOM):
         problems.append(YamlProblem(BOM, 1, 1))
         content = content[len(UTF8_BOM) :]
@@ -112,7 +113,8 @@ def load_yaml(content: bytes, allow_fast: bool = True) -> LoadedYaml:
 
     fast = fast_documents(content) if allow_fast else None
     if fast is not None:
-        return LoadedYaml(fast, SourceMap(content=content), problems)
+        # yaml-rs read it: a position needs no second parse by libyaml (`BlockText.read`)
+        return LoadedYaml(fast, SourceMap(content=content, parses=True), problems)
 
     loader = GoYamlLoader(content)
     nodes: list[yaml.Node] = []
@@ -123,7 +125,7 @@ def load_yaml(content: bytes, allow_fast: bool = True) -> LoadedYaml:
             assert node is not None  # check_node() said a document follows
             nodes.append(node)
         # Constructing shares what aliases repeat, but what reads the data would not.
-        refused = _aliases(content, nodes) if b"*" in content else None
+        refused = _aliases(content, nodes) if has_alias_trap(content) else None
         if refused is not None:
             return LoadedYaml([], SourceMap(), [*problems, refused])
         documents = [loader.construct_document(node) for node in nodes]

@@ -11,12 +11,12 @@ from cilint.yaml.loading import (
     EXCESSIVE_ALIASES,
     INVALID_JSON,
     INVALID_UTF8,
+    OTHER_ENCODING,
     RECURSIVE_ALIAS,
     SYNTAX,
     TAB,
     TAG,
     UNPARSABLE,
-    UTF16,
     YamlProblem,
 )
 
@@ -52,7 +52,7 @@ def problem_message(problem: YamlProblem) -> str:
             f"the alias {problem.detail} here is inside the node it names, so the data would "
             "contain itself; Go's YAML decoder refuses it: point the alias at another node"
         )
-    if problem.kind == UTF16:
+    if problem.kind == OTHER_ENCODING:
         return (
             f"the file is {problem.detail} (it starts with that byte-order mark); YAML files "
             "here must be UTF-8: re-save it as UTF-8 without a byte-order mark"
