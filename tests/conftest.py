@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import math
 import os
 import subprocess
 import sys
@@ -71,6 +72,19 @@ def valid_sarif(text: str) -> dict[str, Any]:
         ]
         assert errors == []
     return log
+
+
+def same_data(a: object, b: object) -> bool:
+    """Equal documents, in the same key order and types; NaN equal to NaN."""
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same_data(a[k], b[k]) for k in a)  # type: ignore[index]
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same_data(x, y) for x, y in zip(a, b, strict=True))  # type: ignore[arg-type]
+    return a == b
 
 
 def run_cilint(*args: str, cwd: Path = REPO, **env: str) -> subprocess.CompletedProcess[str]:

@@ -3,7 +3,6 @@ aside: compared on every real file and on generated YAML full of 1.1/1.2 traps."
 
 from __future__ import annotations
 
-import math
 import re
 from pathlib import Path
 
@@ -14,19 +13,7 @@ from hypothesis import strategies as st
 
 from cilint.yaml.fast_path import fast_documents, has_alias_trap, has_source_trap
 from cilint.yaml.loading import load_yaml
-from conftest import REPO, SHARED
-
-
-def _same(a: object, b: object) -> bool:
-    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
-        return True
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)  # type: ignore[index]
-    if isinstance(a, list):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))  # type: ignore[arg-type]
-    return a == b
+from conftest import REPO, SHARED, same_data
 
 
 def _files() -> list[Path]:
@@ -44,7 +31,7 @@ def _files() -> list[Path]:
 def test_fast_path_matches_libyaml_on_real_files(path: Path) -> None:
     content = path.read_bytes()
     fast, reference = load_yaml(content), load_yaml(content, allow_fast=False)
-    assert _same(fast.documents, reference.documents)
+    assert same_data(fast.documents, reference.documents)
     assert [p.kind for p in fast.problems] == [p.kind for p in reference.problems]
 
 
@@ -123,7 +110,7 @@ def _render(node: object, indent: int = 0) -> str:
 def test_fast_path_matches_libyaml_on_generated_yaml(document: dict) -> None:
     content = _render(document).encode()
     fast, reference = load_yaml(content), load_yaml(content, allow_fast=False)
-    assert _same(fast.documents, reference.documents), content.decode()
+    assert same_data(fast.documents, reference.documents), content.decode()
     assert [p.kind for p in fast.problems] == [p.kind for p in reference.problems]
 
 
@@ -219,7 +206,17 @@ def test_alias_trap_scan_matches_its_regex_on_real_files() -> None:
         b"a: &a [1]\nb: &b [*b]\n",  # yaml-rs reads the recursive alias as null
         b"a: &a [1]\nb: *a\n",
         b"a: " + b"x" * 2048 + b"\n",  # a line long enough to hide deep nesting
+        # found by tests/test_fuzz.py, where yaml-rs read otherwise than libyaml:
+        b"build_root:\n \timage_stream_tag: {}\n",  # a tab in indentation: read, not refused
+        b"a: b\n\xef\xbb\xbfc: d\n",  # a byte-order mark inside: read as part of the key
+        b"tests:\n- commands: |\n    make test",  # no line break at the end: "make test\n"
+        b"- |\n  x\n  ",
+        b"tests:\n- commands: |\n",  # an empty block scalar last: "\n", not ""
+        b"a: > # folded\n\n",
     ],
 )
 def test_the_fast_path_leaves_these_to_libyaml(content: bytes) -> None:
     assert fast_documents(content) is None
+    fast, reference = load_yaml(content), load_yaml(content, allow_fast=False)
+    assert same_data(fast.documents, reference.documents)
+    assert fast.problems == reference.problems

@@ -68,16 +68,47 @@ def has_alias_trap(content: bytes) -> bool:
 _YAML11_WORDS = re.compile(rb'"(?:y|Y|n|N|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF)"')
 # Characters libyaml refuses (C0 and C1 controls but tab and line breaks, DEL, U+FFFE/U+FFFF)
 # or reads as YAML 1.1 line breaks (NEL, LS, PS), where yaml-rs reads text (it even cuts a
-# string at a NUL): libyaml decides, and reports them. The bytes are found by `bytes.translate`,
-# the sequences (in files that are not ASCII) by a regular expression: 10x slower.
-_CONTROL_BYTES = bytes(b for b in range(0x20) if b not in b"\t\n\r") + b"\x7f"
-_OTHER_SEQUENCES = re.compile(rb"\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9]|\xef\xbf[\xbe\xbf]")
+# string at a NUL): libyaml decides, and reports them. So too for a tab (libyaml refuses one in
+# indentation, yaml-rs reads it; no real file holds one) and a byte-order mark after the start
+# (a syntax error to libyaml, part of a key to yaml-rs). The bytes are found by
+# `bytes.translate`, the sequences (in files that are not ASCII) by a regular expression: 10x
+# slower.
+_CONTROL_BYTES = bytes(b for b in range(0x20) if b not in b"\n\r") + b"\x7f"
+_OTHER_SEQUENCES = re.compile(
+    rb"\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9]|\xef(?:\xbf[\xbe\xbf]|\xbb\xbf)"
+)
 
 
 def _has_non_text(content: bytes) -> bool:
     if len(content.translate(None, _CONTROL_BYTES)) != len(content):
         return True
     return not content.isascii() and _OTHER_SEQUENCES.search(content) is not None
+
+
+def has_flow_mapping(content: bytes) -> bool:
+    """A `{` at the start of a token, but for an empty `{}`: yaml-rs reads a key of a flow
+    mapping over several lines (`{a` then ` b: 1}` is {"a b": 1}), which libyaml refuses (an
+    implicit key is one line)."""
+    start = content.find(b"{")
+    while start >= 0:
+        at_token = start == 0 or content[start - 1] in _TOKEN_START
+        if at_token and not content.startswith(b"}", start + 1):
+            return True
+        start = content.find(b"{", start + 1)
+    return False
+
+
+# yaml-rs ends a block scalar at the end of the stream otherwise than libyaml: with a line break
+# the last line does not have (`a: |` then `  c` as the file's last bytes reads "c\n", not "c"),
+# or one for an empty scalar whose header is the last line ("\n", not "").
+_LAST_BLOCK_HEADER = re.compile(rb"[|>][0-9+-]*[ \t]*(?:#.*)?\Z")
+
+
+def _block_scalar_may_end_it(content: bytes) -> bool:
+    if not content.endswith(b"\n"):
+        return True
+    stripped = content.rstrip()
+    return _LAST_BLOCK_HEADER.search(stripped, stripped.rfind(b"\n") + 1) is not None
 
 
 # yaml-rs recurses once per level of nesting and overflows the stack (a crash, not an error) at
@@ -101,13 +132,13 @@ def _has_long_line(content: bytes) -> bool:
 def fast_documents(content: bytes) -> list[object] | None:
     """The documents read by yaml-rs (much faster than libyaml, bench/NOTES.md), or None when
     this file needs libyaml: a trap above, a character or a line yaml-rs must not see, an alias,
-    a parse error or duplicate key (libyaml reports them with positions), no document, or data
-    JSON cannot hold (non-string keys, timestamps)."""
+    a flow mapping or an end yaml-rs misreads, a parse error or duplicate key (libyaml reports
+    them with positions), no document, or data JSON cannot hold (non-string keys, timestamps)."""
     if b"<<" in content or b"\n---" in content or b"\n..." in content:
         return None
-    if has_source_trap(content) or has_alias_trap(content):
+    if has_source_trap(content) or has_alias_trap(content) or has_flow_mapping(content):
         return None
-    if _has_non_text(content) or _has_long_line(content):
+    if _has_non_text(content) or _has_long_line(content) or _block_scalar_may_end_it(content):
         return None
     try:
         data = yaml_rs.loads(content.decode("utf-8"), alias_limits=_NO_ALIASES)
