@@ -213,6 +213,7 @@ def test_alias_trap_scan_matches_its_regex_on_real_files() -> None:
         b"- |\n  x\n  ",
         b"tests:\n- commands: |\n",  # an empty block scalar last: "\n", not ""
         b"a: > # folded\n\n",
+        b"a: {b: {c: 1},\n d\n e: 2}\n",  # the outer mapping stays open past its line
     ],
 )
 def test_the_fast_path_leaves_these_to_libyaml(content: bytes) -> None:
@@ -220,3 +221,17 @@ def test_the_fast_path_leaves_these_to_libyaml(content: bytes) -> None:
     fast, reference = load_yaml(content), load_yaml(content, allow_fast=False)
     assert same_data(fast.documents, reference.documents)
     assert fast.problems == reference.problems
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"a: {}\nb: {c: 1, d: [2]}\n",  # flow mappings closed on their line
+        b'a: |\n  echo \'{"k": "v"}\'\n  f() { :; }\n',  # braces in a script, closed
+        b"a: b\nc: d",  # no line break at the end, and no block scalar to end
+    ],
+)
+def test_the_fast_path_keeps_these(content: bytes) -> None:
+    assert fast_documents(content) is not None
+    fast, reference = load_yaml(content), load_yaml(content, allow_fast=False)
+    assert same_data(fast.documents, reference.documents)

@@ -86,14 +86,17 @@ def _has_non_text(content: bytes) -> bool:
 
 
 def has_flow_mapping(content: bytes) -> bool:
-    """A `{` at the start of a token, but for an empty `{}`: yaml-rs reads a key of a flow
-    mapping over several lines (`{a` then ` b: 1}` is {"a b": 1}), which libyaml refuses (an
-    implicit key is one line)."""
+    """A `{` at the start of a token that its own line leaves open: yaml-rs reads a key of a
+    flow mapping over several lines (`{a` then ` b: 1}` is {"a b": 1}), which libyaml refuses
+    (an implicit key is one line). A mapping closed on its line (`{}`, a JSON line in a script)
+    cannot hold such a key."""
     start = content.find(b"{")
     while start >= 0:
-        at_token = start == 0 or content[start - 1] in _TOKEN_START
-        if at_token and not content.startswith(b"}", start + 1):
-            return True
+        if start == 0 or content[start - 1] in _TOKEN_START:
+            end = content.find(b"\n", start)
+            line = content[start:] if end < 0 else content[start:end]
+            if line.count(b"{") > line.count(b"}"):
+                return True
         start = content.find(b"{", start + 1)
     return False
 
@@ -106,7 +109,7 @@ _LAST_BLOCK_HEADER = re.compile(rb"[|>][0-9+-]*[ \t]*(?:#.*)?\Z")
 
 def _block_scalar_may_end_it(content: bytes) -> bool:
     if not content.endswith(b"\n"):
-        return True
+        return b"|" in content or b">" in content
     stripped = content.rstrip()
     return _LAST_BLOCK_HEADER.search(stripped, stripped.rfind(b"\n") + 1) is not None
 
