@@ -231,6 +231,7 @@ def test_configuration_and_baseline_linked_out_of_the_root_are_not_read(tmp_path
     outside = _outside(tmp_path)
     tree = _copy(tmp_path)
     log = tmp_path / "events.jsonl"
+    (tree / ".cilint.yaml").unlink()  # the example tree's own
     os.symlink(outside / "secret.yaml", tree / ".cilint.yaml")
     result = run_audited("check", "--no-cache", cwd=tree, log=log)
     line = _one_error_line(result)
