@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -148,6 +149,36 @@ def _clean_report(root: Path, tmp_path: Path) -> str:
     )
     assert done.returncode in (0, 1), done.stderr
     return clean.read_text()
+
+
+# The frames a traceback may show: a signal before cilint's first line runs (the interpreter
+# starting, `import datetime` in cilint/__init__.py, start.py's own imports) is Python's.
+_BEFORE_CILINT = ("cilint/__init__.py", "cilint/__main__.py", "cilint/cli/start.py")
+
+
+def test_a_signal_while_cilint_starts_is_one_line() -> None:
+    """SIGINT or SIGTERM at random points of the first quarter second (imports, reading the
+    arguments, the start of the run): one line and 130 or 143, or killed by the signal before
+    Python set its handler; never a traceback from cilint's modules."""
+    examples = Path(__file__).parent.parent / "examples" / "release"
+    rng = random.Random(14)
+    outcomes: dict[str, int] = {}
+    for _ in range(40):
+        signum = rng.choice([signal.SIGINT, signal.SIGTERM])
+        process = _start("check", "--root", str(examples), "--no-cache")
+        time.sleep(rng.uniform(0, 0.25))
+        process.send_signal(signum)
+        _, err = process.communicate(timeout=60)
+        frames = re.findall(r'File "[^"]*/(cilint/[^"]+)"', err)
+        assert all(frame in _BEFORE_CILINT for frame in frames), err
+        if process.returncode == 128 + signum:
+            word = "interrupted" if signum == signal.SIGINT else "terminated"
+            assert err == f"cilint: {word}\n"
+        else:  # killed before Python's handler, a traceback before cilint's, or finished
+            assert process.returncode in (-signum, 1, 0), err
+        outcome = f"{signal.Signals(signum).name} {process.returncode}"
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    assert outcomes.get("SIGINT 130", 0) + outcomes.get("SIGTERM 143", 0) >= 20, outcomes
 
 
 def test_a_killed_run_leaves_its_report_and_cache_whole(small_tree: Path, tmp_path: Path) -> None:

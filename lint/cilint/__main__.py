@@ -1,3 +1,3 @@
-from cilint.cli.entry import run
+from cilint.cli.start import run
 
 run()

@@ -44,14 +44,16 @@ def _terminable() -> Iterator[None]:
 
 
 def _dispatch(argv: list[str] | None) -> Done:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    command = COMMANDS.get(args.command)
-    if command is None:
-        parser.print_help(sys.stderr)
-        return Done(EXIT_ERROR)
+    debug = False
     try:
-        with _terminable():
+        with _terminable():  # from the start: a Ctrl-C while the arguments are read is one too
+            parser = build_parser()
+            args = parser.parse_args(argv)
+            debug = args.debug
+            command = COMMANDS.get(args.command)
+            if command is None:
+                parser.print_help(sys.stderr)
+                return Done(EXIT_ERROR)
             return command(args)
     except Terminated:
         print("cilint: terminated", file=sys.stderr)
@@ -64,7 +66,7 @@ def _dispatch(argv: list[str] | None) -> Done:
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     except Exception as err:  # the promise: one line, no traceback unless --debug
-        if args.debug:
+        if debug:
             import traceback  # only here: its imports cost every run a few milliseconds
 
             traceback.print_exc()
