@@ -357,6 +357,14 @@ def loaded(content: bytes) -> None:
         b"metadata:\n  name: production-fallback\nspec:\n  repositoryDigestMirrors: true\n",
     )
 )
+# a manifest whose kind is a list: a dict key and a set member raised TypeError (per_file,
+# facts.manifests)
+@example(
+    Source(
+        "clusters/build-clusters/build02/qci-digest-mirror.yaml",
+        b"kind: ImageDigestMirrorSet\n---\nkind: []\nspec:\n  imageTagMirrors: []\n",
+    )
+)
 # a float halfway between float32's largest and 2**128 in a string field (yaml.go_format)
 @example(
     Source(
@@ -385,6 +393,7 @@ def test_arbitrary_bytes_get_a_verdict(source: Source) -> None:
 @example(b"\x01")  # a control character, refused by libyaml
 @example(b"build_root:\n \timage_stream_tag:\n    name: release\n")  # a tab in indentation
 @example(b"tests:\n- as: verify-commits\n  commands: |\n    c")  # no line break at the end
+@example(b"...\nbuild_root: {}\n")  # a document end first: an error to libyaml at 1:1
 def test_the_loader_and_the_comment_reader_answer_anything(content: bytes) -> None:
     loaded(content)
 

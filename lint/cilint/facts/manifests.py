@@ -107,6 +107,6 @@ def extract(ctx: ParsedFile, content: bytes, registries: Registries) -> FileFact
             producers.extend(_image_stream(ctx, doc, obj))
         elif kind == "BuildConfig":
             producers.extend(_build_config(ctx, doc, obj))
-        elif kind in _MIRROR_LISTS:
+        elif isinstance(kind, str) and kind in _MIRROR_LISTS:
             mirrors.extend(_mirrors(ctx, doc, obj))
     return FileFacts(producers=tuple(producers), mirrors=tuple(mirrors))

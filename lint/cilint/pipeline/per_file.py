@@ -110,7 +110,8 @@ def _documents(kind: Kind, loaded: LoadedYaml) -> list[tuple[Document, str]]:
         else:
             items = [((), data)]
         for prefix, item in items:
-            stem = MANIFEST_SCHEMAS.get(item.get("kind")) if isinstance(item, dict) else None
+            kind = item.get("kind") if isinstance(item, dict) else None
+            stem = MANIFEST_SCHEMAS.get(kind) if isinstance(kind, str) else None
             if stem:
                 found.append((Document(index, prefix, item), stem))
     return found

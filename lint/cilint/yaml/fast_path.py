@@ -137,7 +137,7 @@ def fast_documents(content: bytes) -> list[object] | None:
     this file needs libyaml: a trap above, a character or a line yaml-rs must not see, an alias,
     a flow mapping or an end yaml-rs misreads, a parse error or duplicate key (libyaml reports
     them with positions), no document, or data JSON cannot hold (non-string keys, timestamps)."""
-    if b"<<" in content or b"\n---" in content or b"\n..." in content:
+    if b"<<" in content or b"\n---" in content or b"\n..." in content or content[:3] == b"...":
         return None
     if has_source_trap(content) or has_alias_trap(content) or has_flow_mapping(content):
         return None
