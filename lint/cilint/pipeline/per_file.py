@@ -110,8 +110,8 @@ def _documents(kind: Kind, loaded: LoadedYaml) -> list[tuple[Document, str]]:
         else:
             items = [((), data)]
         for prefix, item in items:
-            kind = item.get("kind") if isinstance(item, dict) else None
-            stem = MANIFEST_SCHEMAS.get(kind) if isinstance(kind, str) else None
+            named = item.get("kind") if isinstance(item, dict) else None
+            stem = MANIFEST_SCHEMAS.get(named) if isinstance(named, str) else None
             if stem:
                 found.append((Document(index, prefix, item), stem))
     return found
