@@ -126,17 +126,25 @@ def test_two_configurations_sharing_a_cache_keep_their_own_results(
 
 
 def test_cache_clean(tmp_path: Path) -> None:
+    """Every format's files go (an older cilint's would stay forever), nothing else does."""
     cache = tmp_path / "cache"
     _cli(REPO / "examples" / "release", cache).communicate()
-    run = subprocess.run(
-        [sys.executable, "-m", "cilint", "cache", "clean", "--cache-dir", str(cache)],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=REPO,
-    )
-    assert run.returncode == 0 and "removed" in run.stderr
-    assert not (cache / FILE_NAME).exists()
+    for old in ("cache-v4.sqlite3", "cache-v4.sqlite3-wal", "cache-v12.sqlite3-shm"):
+        (cache / old).write_bytes(b"old")
+    (cache / "notes.txt").write_text("mine\n")
+    (cache / "cache-v5.sqlite3.bak").write_text("mine too\n")
+
+    def clean() -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "cilint", "cache", "clean", "--cache-dir", str(cache)]
+        return subprocess.run(command, capture_output=True, text=True, check=False, cwd=REPO)
+
+    run = clean()
+    assert run.returncode == 0, run.stderr
+    assert run.stderr.startswith(f"cilint: removed {cache} (cache-v12.sqlite3-shm, cache-v4.")
+    assert FILE_NAME in run.stderr
+    assert sorted(p.name for p in cache.iterdir()) == ["cache-v5.sqlite3.bak", "notes.txt"]
+    again = clean()
+    assert (again.returncode, again.stderr) == (0, f"cilint: no cache in {cache}\n")
 
 
 @pytest.mark.parametrize("root", ROOTS, ids=lambda r: r.name)

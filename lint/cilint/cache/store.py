@@ -377,16 +377,6 @@ class ResultCache:
             self._db = None
 
 
-def clean(directory: Path) -> bool:
-    removed = False
-    for suffix in ("", "-wal", "-shm"):
-        path = Path(f"{directory / FILE_NAME}{suffix}")
-        if path.exists():
-            path.unlink()
-            removed = True
-    return removed
-
-
 def _words(err: BaseException) -> str:
     """An error in a few words (an OSError's without its errno)."""
     if isinstance(err, OSError) and err.strerror:

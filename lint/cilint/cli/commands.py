@@ -414,16 +414,20 @@ def _progress() -> ProgressLine | None:
 
 
 def cache(args: argparse.Namespace) -> Done:
-    from cilint.cache.store import clean
+    from cilint.cache.files import clean
 
     directory = _cache_dir(args)
     if args.action == "dir":
         print(directory)
+        return Done(EXIT_OK)
+    try:
+        removed = clean(directory)
+    except OSError as err:
+        raise CilintError(f"cannot clean the cache in {directory}: {err.strerror}") from err
+    if removed:
+        print(f"cilint: removed {directory} ({', '.join(removed)})", file=sys.stderr)
     else:
-        print(
-            f"cilint: {'removed' if clean(directory) else 'no cache in'} {directory}",
-            file=sys.stderr,
-        )
+        print(f"cilint: no cache in {directory}", file=sys.stderr)
     return Done(EXIT_OK)
 
 

@@ -359,7 +359,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     cache = command("cache", help="manage the result cache")
     cache.add_argument(
-        "action", choices=("clean", "dir"), help="clean: delete it; dir: print where"
+        "action",
+        choices=("clean", "dir"),
+        help="clean: delete its files, those of other cilint versions too; dir: print where",
     )
     cache.add_argument(
         "--cache-dir",
