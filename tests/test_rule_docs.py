@@ -4,7 +4,9 @@ wherever a rule is named (the command, --select/--ignore, `.cilint.yaml`)."""
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -28,6 +30,17 @@ def test_the_rules_reference_is_what_the_docstrings_say_now() -> None:
         spec = module.RULE
         assert f"\n## {spec.code} {spec.name}\n" in generated.stdout
         assert (module.__doc__ or "").strip() in generated.stdout
+
+
+def test_the_rules_table_shows_each_summary_as_written() -> None:
+    """No raw `<` (GitHub drops `<ns>` as an unknown HTML tag) nor a bare `|` in a cell."""
+    text = (REPO / "docs" / "rules.md").read_text()
+    for module in ALL_RULES:
+        spec = module.RULE
+        row = next(line for line in text.splitlines() if line.startswith(f"| [{spec.code}]("))
+        cell = row.removesuffix(" |").split(" | ", 3)[3]
+        assert "<" not in cell and not re.search(r"(?<!\\)\|", cell), row
+        assert html.unescape(cell.replace("\\|", "|")) == spec.summary
 
 
 def test_markdown_becomes_plain_text() -> None:

@@ -24,6 +24,12 @@ def help_uri(spec: RuleSpec) -> str:
     return f"{HOMEPAGE}/blob/main/{REFERENCE}#{anchor(spec)}"
 
 
+def _cell(text: str) -> str:
+    """Plain text in a table cell: GitHub would read `<ns>` as an HTML tag (and drop it) and a
+    `|` as the cell's end."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace("|", "\\|")
+
+
 def markdown() -> str:
     parts = [
         "# cilint rules\n\n"
@@ -35,7 +41,7 @@ def markdown() -> str:
         "| code | rule | default | what it reports |\n|---|---|---|---|\n"
         + "".join(
             f"| [{m.RULE.code}](#{anchor(m.RULE)}) | `{m.RULE.name}` | "
-            f"{m.RULE.severity.label} | {m.RULE.summary} |\n"
+            f"{m.RULE.severity.label} | {_cell(m.RULE.summary)} |\n"
             for m in ALL_RULES
         )
     ]
