@@ -38,7 +38,8 @@ class _Walk(msgspec.Struct, array_like=True):
     format: int
     paths: list[str]
     kinds: list[Kind]
-    bases: list[str]
+    bases: list[str]  # each once: a few layout folders
+    base_of: bytes  # each path's index into `bases`, an array("I")
     numbers: bytes  # (size, mtime_ns) of each path, an array("q")
     skipped: list[tuple[str, str]]
     folders: list[str]
@@ -63,11 +64,14 @@ def encode(inventory: Inventory) -> bytes | None:
     except KeyError:  # an input that did not stat
         return None
     times = array("q", chain.from_iterable(inventory.folders.values()))  # type: ignore[arg-type]
+    bases: dict[str, int] = {}
+    base_of = array("I", [bases.setdefault(item.base, len(bases)) for item in files])
     walk = _Walk(
         FORMAT,
         paths,
         [item.kind for item in files],
-        [item.base for item in files],
+        list(bases),
+        base_of.tobytes(),
         numbers.tobytes(),
         inventory.skipped,
         list(inventory.folders),
@@ -84,13 +88,14 @@ def decode(blob: bytes) -> Inventory | None:
     try:
         walk = _DECODER.decode(blob)
         paths = walk.paths
-        if walk.format != FORMAT or not len(paths) == len(walk.kinds) == len(walk.bases):
-            return None
-        sizes, times = array("q"), array("q")
+        sizes, times, base_of = array("q"), array("q"), array("I")
         sizes.frombytes(walk.numbers)
         times.frombytes(walk.times)
+        base_of.frombytes(walk.base_of)
+        if walk.format != FORMAT or not len(paths) == len(walk.kinds) == len(base_of):
+            return None
         inventory = Inventory(
-            list(map(InputFile, paths, walk.kinds, walk.bases)),
+            list(map(InputFile, paths, walk.kinds, map(walk.bases.__getitem__, base_of))),
             walk.skipped,
             dict(zip(paths, zip(sizes[0::2], sizes[1::2], strict=True), strict=True)),
             dict(zip(walk.folders, zip(times[0::2], times[1::2], strict=True), strict=True)),
