@@ -143,7 +143,7 @@ def _stray_wal_and_shm(database: Path, root: Path) -> None:
 
 
 def _wal_of_a_deleted_database(database: Path, root: Path) -> None:
-    """A real -wal and -shm, of a database since deleted (`rm cache-v5.sqlite3` alone): its
+    """A real -wal and -shm, of a database since deleted (`rm cache-v6.sqlite3` alone): its
     frames apply to a new, empty file."""
     db = sqlite3.connect(database)
     db.execute("PRAGMA wal_autocheckpoint = 0")  # the frames stay in the -wal
