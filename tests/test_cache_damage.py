@@ -9,13 +9,17 @@ Every case damages a real cache that a real run filled, and runs `cilint` as a s
 from __future__ import annotations
 
 import json
+import os
+import pickle
 import random
 import shutil
 import sqlite3
 import subprocess
+import time
 from collections.abc import Callable
 from pathlib import Path
 
+import lz4.block
 import pytest
 
 from cilint.cache.files import FILE_NAME, FORMAT
@@ -139,7 +143,7 @@ def _stray_wal_and_shm(database: Path, root: Path) -> None:
 
 
 def _wal_of_a_deleted_database(database: Path, root: Path) -> None:
-    """A real -wal and -shm, of a database since deleted (`rm cache-v5.sqlite3` alone): its
+    """A real -wal and -shm, of a database since deleted (`rm cache-v6.sqlite3` alone): its
     frames apply to a new, empty file."""
     db = sqlite3.connect(database)
     db.execute("PRAGMA wal_autocheckpoint = 0")  # the frames stay in the -wal
@@ -301,6 +305,88 @@ def test_explain_reads_around_a_damaged_index(tmp_path: Path) -> None:
         _edit(database, statement)
         done = run_cilint(*args)
         assert (done.returncode, done.stdout, done.stderr) == (0, first.stdout, "")
+
+
+# -- a pickle planted in the cache ---------------------------------------------------------
+# A cache folder restored in CI from another job is anyone's bytes: reading it must never run
+# code, as unpickling a record would.
+
+
+class _Creates:
+    """Unpickled, this creates the file at `path`: a stand-in for any code."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return open, (str(self.path), "w")
+
+
+def _planted(database: Path, tables: dict[str, Path]) -> None:
+    """Each table's records (the stats, the walk, explain's index head) replaced by a pickle
+    that creates the file given for the table."""
+    db = sqlite3.connect(database)
+    for table, path in tables.items():
+        payload = pickle.dumps(_Creates(path), pickle.HIGHEST_PROTOCOL)
+        if table == "tag_index_heads":  # stored as its build id, a NUL, the LZ4-packed head
+            (head,) = db.execute("SELECT value FROM tag_index_heads").fetchone()
+            build = bytes(head).partition(b"\0")[0]
+            payload = build + b"\0" + lz4.block.compress(payload, store_size=True)
+        assert db.execute(f"UPDATE {table} SET value = ?", (payload,)).rowcount == 1, table
+    db.commit()
+    db.close()
+
+
+def _aged_copy(source: Path, tmp_path: Path) -> Path:
+    """A copy of `source` with its folders' times in the past, as a checkout's are: a walk of
+    folders changed in the last two seconds is not kept (`discovery.RACY_NS`)."""
+    root = tmp_path / "tree"
+    shutil.copytree(source, root, symlinks=True)
+    past = time.time_ns() - 100_000_000_000
+    for folder in [root, *(p for p in root.rglob("*") if p.is_dir())]:
+        os.utime(folder, ns=(past, past))
+    return root
+
+
+PLANTED = {"stats": ["stats"], "walk": ["snapshots"], "both": ["stats", "snapshots"]}
+
+
+@pytest.mark.parametrize("tables", PLANTED.values(), ids=PLANTED.keys())
+def test_a_pickle_planted_in_the_cache_never_runs(
+    tree: Path, tmp_path: Path, tables: list[str]
+) -> None:
+    root = _aged_copy(tree, tmp_path)
+    expected = _check(root, "--no-cache")
+    cache = tmp_path / "cache"
+    planted = {table: tmp_path / f"ran-from-{table}" for table in tables}
+    _planted(_warm(root, cache), planted)
+    for _ in range(2):  # and the run after it
+        done = _check(root, "--cache-dir", str(cache))
+        assert [path.name for path in planted.values() if path.exists()] == []
+        assert _same_as_clean(done, expected) == [], "a planted record is read around, silently"
+
+
+PLANTED_INDEX = {
+    "head": ["tag_index_heads"],
+    "head-stats-and-walk": ["tag_index_heads", "stats", "snapshots"],
+}
+
+
+@pytest.mark.parametrize("tables", PLANTED_INDEX.values(), ids=PLANTED_INDEX.keys())
+def test_a_pickle_planted_in_explains_index_never_runs(tmp_path: Path, tables: list[str]) -> None:
+    root = _aged_copy(EXAMPLES, tmp_path)
+    args = ("explain", "--root", str(root), "acme/widget:widget")
+    expected = run_cilint(*args, "--no-cache")
+    assert expected.returncode == 0 and "Produced by:" in expected.stdout
+    cache = tmp_path / "cache"
+    first = run_cilint(*args, "--cache-dir", str(cache))  # builds the index
+    assert (first.returncode, first.stdout, first.stderr) == (0, expected.stdout, "")
+    planted = {table: tmp_path / f"ran-from-{table}" for table in tables}
+    _planted(cache / FILE_NAME, planted)
+    for _ in range(2):
+        done = run_cilint(*args, "--cache-dir", str(cache))
+        assert [path.name for path in planted.values() if path.exists()] == []
+        assert (done.returncode, done.stdout, done.stderr) == (0, expected.stdout, "")
 
 
 def test_another_format_beside_it_is_left_alone(

@@ -9,7 +9,9 @@ import os
 import re
 from pathlib import Path
 
-FORMAT = 5  # 5: results and runs are LZ4-compressed MessagePack records (cilint.cache.codec)
+# 5: results and runs are LZ4-compressed MessagePack records (cilint.cache.codec); 6: the stats,
+# the walk and explain's index head are MessagePack too (5 pickled them: reading could run code)
+FORMAT = 6
 FILE_NAME = f"cache-v{FORMAT}.sqlite3"
 
 

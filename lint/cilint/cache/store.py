@@ -4,7 +4,7 @@
   cilint version, the schemas, the policy and the set of disabled rules, so a change to any of
   them misses the cache instead of reusing stale answers.
 - A stat table (root, salt) → {path: (size, mtime, key)} lets a warm run skip reading unchanged
-  files; it is one pickled row (a row per file was much slower to read), written in the same
+  files; it is one MessagePack row (a row per file was much slower to read), written in the same
   transaction as the results it points to, so an entry implies its result.
 - A mentions table (name → key) indexes what each result mentions (`cilint.cache.index`), so a
   run about a few files or one tag loads only the results that matter (`cilint.cache.closure`).
@@ -24,13 +24,14 @@
 from __future__ import annotations
 
 import contextlib
-import pickle
 import sqlite3
 import sys
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TypeVar
+
+import msgspec
 
 from cilint.cache import tag_index
 from cilint.cache.codec import RecordError, StoredRun, decode, decode_run, encode_run
@@ -54,6 +55,10 @@ CREATE TABLE IF NOT EXISTS snapshots (
 # The tables' shape, kept in the database's user_version: a file with other tables (an older
 # cilint's, or not cilint's) is rebuilt rather than half-read.
 SHAPE = zlib.crc32(_SCHEMA.encode()) & 0x7FFFFFFF or 1
+# The stat row, decoded only into this type: unlike a pickle, reading it can never run code, and
+# anything of another shape is refused.
+_STATS_ENCODER = msgspec.msgpack.Encoder()
+_STATS_DECODER = msgspec.msgpack.Decoder(dict[str, tuple[int, int, str]])
 # What makes a database worth throwing away: damaged bytes, or tables of another shape (SQLite
 # reports a missing table or column as a plain error). Any other error leaves it alone.
 _DAMAGE = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_ERROR})
@@ -208,7 +213,7 @@ class ResultCache:
     def stat_keys(self) -> dict[str, tuple[int, int, str]]:
         """path → (size, mtime_ns, key) recorded for this root and salt."""
         row = self._safely(lambda db: self._stat_row(db), None)
-        return self._unpickled_stats(row)
+        return self._decoded_stats(row)
 
     def _stat_row(self, db: sqlite3.Connection) -> tuple[bytes] | None:
         row: tuple[bytes] | None = db.execute(
@@ -217,14 +222,13 @@ class ResultCache:
         return row
 
     @staticmethod
-    def _unpickled_stats(row: tuple[bytes] | None) -> dict[str, tuple[int, int, str]]:
+    def _decoded_stats(row: tuple[bytes] | None) -> dict[str, tuple[int, int, str]]:
         if row is None:
             return {}
         try:
-            stats = pickle.loads(row[0])
+            return _STATS_DECODER.decode(row[0])
         except Exception:  # noqa: BLE001 - a corrupt entry: every file is read again
             return {}
-        return stats if isinstance(stats, dict) else {}
 
     def blobs(self, keys: list[str]) -> dict[str, bytes]:
         """key → the stored (encoded) result, for the keys the cache holds."""
@@ -271,13 +275,13 @@ class ResultCache:
                 db.executemany(  # in index order: SQLite inserts them faster
                     "INSERT OR IGNORE INTO mentions VALUES (?, ?)", _in_index_order(blobs)
                 )
-                recorded = self._unpickled_stats(self._stat_row(db))  # as of this transaction
+                recorded = self._decoded_stats(self._stat_row(db))  # as of this transaction
                 for path in vanished:
                     recorded.pop(path, None)
                 recorded.update(stats)
                 db.execute(
                     "INSERT OR REPLACE INTO stats VALUES (?, ?, ?)",
-                    (self.root, self.salt, pickle.dumps(recorded, pickle.HIGHEST_PROTOCOL)),
+                    (self.root, self.salt, _encoded_stats(recorded)),
                 )
                 db.execute("COMMIT")
             except BaseException:
@@ -375,6 +379,21 @@ class ResultCache:
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()
             self._db = None
+
+
+def _encoded_stats(stats: dict[str, tuple[int, int, str]]) -> bytes:
+    try:
+        return _STATS_ENCODER.encode(stats)
+    except UnicodeEncodeError:  # a path that is not UTF-8 (MessagePack holds UTF-8): not kept
+        return _STATS_ENCODER.encode({p: v for p, v in stats.items() if _utf8(p)})
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _words(err: BaseException) -> str:

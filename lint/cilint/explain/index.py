@@ -16,7 +16,6 @@ kept as JSON paths; the few an answer shows are located when it is given.
 from __future__ import annotations
 
 import os
-import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +36,7 @@ if TYPE_CHECKING:  # building needs a loaded tree; answering does not load these
     from cilint.explain.graph_source import GraphSource
     from cilint.graph.tag_graph import TagGraph
 
-FORMAT = 1
+FORMAT = 2  # 2: the head is MessagePack, not a pickle (reading one could run code)
 COMPLETE = "*"  # a row written with the others: without it, the build's rows are not all there
 WALK_SHARE = 0.6  # of the walk's stats, checked by a child while the answer is computed
 NEAREST = 3  # "did you mean" candidates of each kind, as `TagGraph.nearest` gives them
@@ -74,9 +73,9 @@ def _by_file(consumers: list[Consumer]) -> list[tuple[str, msgspec.Raw]]:
     return [(path, msgspec.Raw(_ENCODER.encode(files[path]))) for path in sorted(files)]
 
 
-@dataclass
-class Head:
-    """What an answer needs of the whole tree, and what the index was built from."""
+class Head(msgspec.Struct, array_like=True):
+    """What an answer needs of the whole tree, and what the index was built from. Decoded
+    only into this shape (`_HEAD`): anything else is no index."""
 
     format: int
     installation: str  # `installation_stamp()`
@@ -86,6 +85,9 @@ class Head:
     art_namespaces: tuple[str, ...]
     routes: list[Route]
     supplemental: list[tuple[str, Location]]  # (the answer locates the one it names)
+
+
+_HEAD = msgspec.msgpack.Decoder(Head)
 
 
 def _stat(path: str) -> tuple[str, int, int]:
@@ -156,7 +158,10 @@ def build(
         graph_source.routes(),
         graph_source.supplemental(),
     )
-    return Built(pickle.dumps(head, pickle.HIGHEST_PROTOCOL), rows)
+    try:
+        return Built(_ENCODER.encode(head), rows)
+    except UnicodeEncodeError:  # a settings path that is not UTF-8 (MessagePack holds UTF-8)
+        return None
 
 
 # -- answering ------------------------------------------------------------------------------
@@ -283,10 +288,10 @@ def open_index(reader: Reader, root: Path, config: Path | None) -> IndexSource |
         return None
     build, blob = found
     try:
-        head = pickle.loads(blob)
+        head = _HEAD.decode(blob)
     except Exception:  # noqa: BLE001 - a damaged head is no index: it is built again
         return None
-    if not isinstance(head, Head) or head.format != FORMAT:
+    if head.format != FORMAT:
         return None
     if head.installation != installation_stamp():
         return None
