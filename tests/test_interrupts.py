@@ -15,12 +15,15 @@ import signal
 import subprocess
 import sys
 import time
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from cilint.atomic_write import _signals_deferred, write_atomically
+from cilint.cli.stopping import stoppable
+from cilint.errors import Terminated
 from conftest import bench_generate_tree, run_cilint
 
 BIG = 6000  # configs: a cold run with two workers takes a few seconds
@@ -149,6 +152,38 @@ def _clean_report(root: Path, tmp_path: Path) -> str:
     )
     assert done.returncode in (0, 1), done.stderr
     return clean.read_text()
+
+
+@pytest.mark.parametrize(
+    ("signum", "raised"),
+    [(signal.SIGTERM, Terminated), (signal.SIGINT, KeyboardInterrupt)],
+    ids=["SIGTERM", "SIGINT"],
+)
+def test_a_signal_landing_in_a_weakref_callback_is_not_lost(
+    signum: int, raised: type[BaseException], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Python swallows an exception raised in a weakref callback (importlib runs one per module
+    lock): the signal's exception is raised again, in an ordinary frame, and nothing printed."""
+
+    def callback(ref: object) -> None:
+        os.kill(os.getpid(), signum)
+        for _ in range(1000):  # the handler runs here, inside the callback
+            pass
+
+    class Thing:
+        pass
+
+    thing = Thing()
+    ref = weakref.ref(thing, callback)
+    before = (sys.unraisablehook, signal.getsignal(signal.SIGTERM))
+    with pytest.raises(raised), stoppable():
+        del thing  # the callback runs and swallows the first raise
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            time.sleep(0.01)
+    assert ref() is None
+    assert "Exception ignored" not in capsys.readouterr().err
+    assert (sys.unraisablehook, signal.getsignal(signal.SIGTERM)) == before  # as it found them
 
 
 # The frames a traceback may show: a signal before cilint's first line runs (the interpreter

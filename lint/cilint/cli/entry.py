@@ -13,40 +13,20 @@ import gc
 import os
 import signal
 import sys
-import threading
-from collections.abc import Iterator
-from types import FrameType
 
 from cilint.cli.commands import COMMANDS, EXIT_ERROR, Done
 from cilint.cli.parser import build_parser
+from cilint.cli.stopping import stoppable
 from cilint.errors import CilintError, Terminated
 from cilint.printable import printable
 
 EXIT_INTERRUPTED, EXIT_TERMINATED = 128 + signal.SIGINT, 128 + signal.SIGTERM
 
 
-def _terminate(signum: int, frame: FrameType | None) -> None:
-    raise Terminated
-
-
-@contextlib.contextmanager
-def _terminable() -> Iterator[None]:
-    """SIGTERM stops a run as Ctrl-C does (workers ended, outputs old or new); the previous
-    handler is put back after, so that `main` leaves the interpreter as it found it."""
-    if threading.current_thread() is not threading.main_thread():
-        yield  # only the main thread may set a handler
-        return
-    previous = signal.signal(signal.SIGTERM, _terminate)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
 def _dispatch(argv: list[str] | None) -> Done:
     debug = False
     try:
-        with _terminable():  # from the start: a Ctrl-C while the arguments are read is one too
+        with stoppable():  # from the start: a Ctrl-C while the arguments are read is one too
             parser = build_parser()
             args = parser.parse_args(argv)
             debug = args.debug
