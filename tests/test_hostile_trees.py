@@ -691,3 +691,24 @@ def test_non_regular_files_in_the_tree_are_listed(tmp_path: Path) -> None:
     _, skipped = _listing(listed.stdout)
     assert skipped[f"{WIDGET}/acme-widget-fifo.yaml"] == "not a regular file"
     assert stat.S_ISFIFO(os.stat(tree / WIDGET / "acme-widget-fifo.yaml").st_mode)
+
+
+def test_a_root_and_a_configuration_named_in_bytes_that_are_not_utf8(tmp_path: Path) -> None:
+    """SQLite keys are text: a root or `--config` path that is not UTF-8 ended check and
+    explain with an internal error (UnicodeEncodeError) as soon as a cache was used."""
+    root = Path(os.fsdecode(bytes(tmp_path) + b"/root\xfe"))
+    shutil.copytree(EXAMPLES, root, symlinks=True)
+    config = Path(os.fsdecode(bytes(tmp_path) + b"/cfg\xff.yaml"))
+    config.write_text("policy: openshift-ci\n")
+    cache = str(tmp_path / "cache")
+    clean = run_cilint("check", "--root", str(root), "--format", "json", "--no-cache")
+    assert clean.returncode == 1, clean.stderr
+    for _ in range(2):  # cold, then warm
+        run = run_cilint("check", "--root", str(root), "--format", "json", "--cache-dir", cache)
+        assert (run.returncode, run.stdout, run.stderr) == (1, clean.stdout, "")
+    asked = ["explain", "--root", str(root), "--cache-dir", cache, "acme/widget:widget"]
+    fresh = run_cilint(*asked[:3], "--no-cache", asked[-1], "--config", str(config))
+    assert fresh.returncode == 0, fresh.stderr
+    for _ in range(2):
+        run = run_cilint(*asked, "--config", str(config))
+        assert (run.returncode, run.stdout, run.stderr) == (0, fresh.stdout, "")

@@ -15,6 +15,16 @@ FORMAT = 6
 FILE_NAME = f"cache-v{FORMAT}.sqlite3"
 
 
+def path_key(path: str) -> str:
+    """A path as SQLite text, which must be UTF-8: a name that is not (bytes kept by Python as
+    surrogates) becomes a NUL, which no path holds, and its bytes in hex."""
+    try:
+        path.encode()
+    except UnicodeEncodeError:
+        return "\0" + os.fsencode(path).hex()
+    return path
+
+
 def default_directory() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "cilint"

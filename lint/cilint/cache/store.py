@@ -35,7 +35,7 @@ import msgspec
 
 from cilint.cache import tag_index
 from cilint.cache.codec import RecordError, StoredRun, decode, decode_run, encode_run
-from cilint.cache.files import FILE_NAME
+from cilint.cache.files import FILE_NAME, path_key
 from cilint.facts.result import FileResult
 
 T = TypeVar("T")
@@ -123,7 +123,7 @@ def _in_index_order(blobs: Mapping[str, tuple[bytes, Iterable[str]]]) -> list[tu
 class ResultCache:
     def __init__(self, directory: Path, root: Path, salt: str = "", primary: bool = True) -> None:
         self.directory = directory
-        self.root = str(root.resolve())
+        self.root = path_key(str(root.resolve()))
         self.salt = salt  # stats are per salt: two configurations do not share results
         self.failures = 0  # database errors so far (each answered with a default)
         self.problem: str | None = None  # the first of them, in words

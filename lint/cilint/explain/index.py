@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
+from cilint.cache.files import path_key
 from cilint.cache.tag_index import Reader
 from cilint.explain.answer import Route
 from cilint.facts.model import Consumer, Location, Producer
@@ -107,7 +108,7 @@ def settings_files(root: Path, config: Path | None, policy: str | None) -> list[
 
 def scope(config: Path | None) -> str:
     """Which index of a root a run reads: one per configuration file given (or none)."""
-    return str(config) if config else ""
+    return path_key(str(config)) if config else ""
 
 
 # -- building -------------------------------------------------------------------------------
@@ -283,7 +284,7 @@ def open_index(reader: Reader, root: Path, config: Path | None) -> IndexSource |
     """The index of `root` (read with `config`), if cilint and the settings files are as it
     was built with; its walk is checked while the answer is computed (`IndexSource.walk`, to
     be asked before the answer is given)."""
-    found = reader.head(str(root), scope(config))
+    found = reader.head(path_key(str(root)), scope(config))
     if found is None:
         return None
     build, blob = found
