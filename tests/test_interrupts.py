@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from cilint.atomic_write import _signals_deferred, write_atomically
-from cilint.cli.stopping import stoppable
+from cilint.cli.stopping import interrupt_behind, stoppable
 from cilint.errors import Terminated
 from conftest import bench_generate_tree, run_cilint
 
@@ -184,6 +184,23 @@ def test_a_signal_landing_in_a_weakref_callback_is_not_lost(
     assert ref() is None
     assert "Exception ignored" not in capsys.readouterr().err
     assert (sys.unraisablehook, signal.getsignal(signal.SIGTERM)) == before  # as it found them
+
+
+def test_an_interrupt_that_python_wrapped_is_still_an_interrupt() -> None:
+    """A signal landing in `__set_name__` (while a module defines a dataclass) reaches cilint
+    as a RuntimeError; it was reported as an internal error, exit 2 (seen by the test below)."""
+
+    class Raises:
+        def __set_name__(self, owner: type, name: str) -> None:
+            raise Terminated
+
+    with pytest.raises(RuntimeError) as caught:
+
+        class Owner:
+            field = Raises()
+
+    assert isinstance(interrupt_behind(caught.value), Terminated)
+    assert interrupt_behind(RuntimeError("no signal behind it")) is None
 
 
 # The frames a traceback may show: a signal before cilint's first line runs (the interpreter

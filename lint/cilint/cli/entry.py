@@ -16,7 +16,7 @@ import sys
 
 from cilint.cli.commands import COMMANDS, EXIT_ERROR, Done
 from cilint.cli.parser import build_parser
-from cilint.cli.stopping import stoppable
+from cilint.cli.stopping import interrupt_behind, stoppable
 from cilint.errors import CilintError, Terminated
 from cilint.printable import printable
 
@@ -46,6 +46,11 @@ def _dispatch(argv: list[str] | None) -> Done:
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     except Exception as err:  # the promise: one line, no traceback unless --debug
+        interrupt = interrupt_behind(err)
+        if interrupt is not None:
+            terminated = isinstance(interrupt, Terminated)
+            print(f"cilint: {'terminated' if terminated else 'interrupted'}", file=sys.stderr)
+            return Done(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED)
         if debug:
             import traceback  # only here: its imports cost every run a few milliseconds
 

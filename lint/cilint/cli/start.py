@@ -9,7 +9,7 @@ import os
 import signal
 import sys
 
-from cilint.cli.stopping import stoppable
+from cilint.cli.stopping import interrupt_behind, stoppable
 from cilint.errors import Terminated
 
 
@@ -19,12 +19,21 @@ def _stop(code: int, word: str) -> None:
     os._exit(code)
 
 
+def _stopped_by(interrupt: KeyboardInterrupt) -> None:
+    if isinstance(interrupt, Terminated):
+        _stop(128 + signal.SIGTERM, "terminated")
+    _stop(128 + signal.SIGINT, "interrupted")
+
+
 def run() -> None:
     try:
         with stoppable():
             from cilint.cli.entry import run as run_command
-    except Terminated:
-        _stop(128 + signal.SIGTERM, "terminated")
-    except KeyboardInterrupt:
-        _stop(128 + signal.SIGINT, "interrupted")
+    except Exception as err:
+        interrupt = interrupt_behind(err)
+        if interrupt is None:
+            raise
+        _stopped_by(interrupt)
+    except KeyboardInterrupt as interrupt:
+        _stopped_by(interrupt)
     run_command()

@@ -18,6 +18,19 @@ from typing import Any
 from cilint.errors import Terminated
 
 
+def interrupt_behind(err: BaseException) -> KeyboardInterrupt | None:
+    """The Ctrl-C or SIGTERM an error stands for: Python wraps one raised in a class's
+    `__set_name__` (a signal landing while a module defines a dataclass) in a RuntimeError."""
+    seen: set[int] = set()
+    cause: BaseException | None = err
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            return cause
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return None
+
+
 def _terminate(signum: int, frame: FrameType | None) -> None:
     raise Terminated
 
