@@ -31,3 +31,12 @@ def printable(text: str) -> str:
     if text.isprintable():  # the common case, checked in C (every escaped character is not)
         return text
     return _UNPRINTABLE.sub(_escape, text)
+
+
+def is_utf8(name: str) -> bool:
+    """Whether a name from `os` (decoded with "surrogateescape") was valid UTF-8."""
+    try:
+        name.encode()
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -9,6 +9,8 @@ import os
 import re
 from pathlib import Path
 
+from cilint.printable import is_utf8
+
 # 5: results and runs are LZ4-compressed MessagePack records (cilint.cache.codec); 6: the stats,
 # the walk and explain's index head are MessagePack too (5 pickled them: reading could run code)
 FORMAT = 6
@@ -18,11 +20,7 @@ FILE_NAME = f"cache-v{FORMAT}.sqlite3"
 def path_key(path: str) -> str:
     """A path as SQLite text, which must be UTF-8: a name that is not (bytes kept by Python as
     surrogates) becomes a NUL, which no path holds, and its bytes in hex."""
-    try:
-        path.encode()
-    except UnicodeEncodeError:
-        return "\0" + os.fsencode(path).hex()
-    return path
+    return path if is_utf8(path) else "\0" + os.fsencode(path).hex()
 
 
 def default_directory() -> Path:

@@ -37,6 +37,7 @@ from cilint.cache import tag_index
 from cilint.cache.codec import RecordError, StoredRun, decode, decode_run, encode_run
 from cilint.cache.files import FILE_NAME, path_key
 from cilint.facts.result import FileResult
+from cilint.printable import is_utf8
 
 T = TypeVar("T")
 _SCHEMA = (
@@ -385,15 +386,7 @@ def _encoded_stats(stats: dict[str, tuple[int, int, str]]) -> bytes:
     try:
         return _STATS_ENCODER.encode(stats)
     except UnicodeEncodeError:  # a path that is not UTF-8 (MessagePack holds UTF-8): not kept
-        return _STATS_ENCODER.encode({p: v for p, v in stats.items() if _utf8(p)})
-
-
-def _utf8(text: str) -> bool:
-    try:
-        text.encode()
-    except UnicodeEncodeError:
-        return False
-    return True
+        return _STATS_ENCODER.encode({p: v for p, v in stats.items() if is_utf8(p)})
 
 
 def _words(err: BaseException) -> str:

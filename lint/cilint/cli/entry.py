@@ -11,16 +11,19 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-import signal
 import sys
 
 from cilint.cli.commands import COMMANDS, EXIT_ERROR, Done
 from cilint.cli.parser import build_parser
-from cilint.cli.stopping import interrupt_behind, stoppable
-from cilint.errors import CilintError, Terminated
+from cilint.cli.stopping import how_stopped, interrupt_behind, stoppable
+from cilint.errors import CilintError
 from cilint.printable import printable
 
-EXIT_INTERRUPTED, EXIT_TERMINATED = 128 + signal.SIGINT, 128 + signal.SIGTERM
+
+def _stopped(interrupt: KeyboardInterrupt) -> Done:
+    code, line = how_stopped(interrupt)
+    print(line, file=sys.stderr)
+    return Done(code)
 
 
 def _dispatch(argv: list[str] | None) -> Done:
@@ -35,22 +38,16 @@ def _dispatch(argv: list[str] | None) -> Done:
                 parser.print_help(sys.stderr)
                 return Done(EXIT_ERROR)
             return command(args)
-    except Terminated:
-        print("cilint: terminated", file=sys.stderr)
-        return Done(EXIT_TERMINATED)
-    except KeyboardInterrupt:
-        print("cilint: interrupted", file=sys.stderr)
-        return Done(EXIT_INTERRUPTED)
+    except KeyboardInterrupt as interrupt:  # Ctrl-C, and SIGTERM's Terminated
+        return _stopped(interrupt)
     except CilintError as err:  # one line, whatever the paths it names hold
         print(f"cilint: error: {printable(str(err))}", file=sys.stderr)
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     except Exception as err:  # the promise: one line, no traceback unless --debug
-        interrupt = interrupt_behind(err)
-        if interrupt is not None:
-            terminated = isinstance(interrupt, Terminated)
-            print(f"cilint: {'terminated' if terminated else 'interrupted'}", file=sys.stderr)
-            return Done(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED)
+        behind = interrupt_behind(err)
+        if behind is not None:
+            return _stopped(behind)
         if debug:
             import traceback  # only here: its imports cost every run a few milliseconds
 

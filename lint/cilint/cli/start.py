@@ -6,26 +6,20 @@ during a run does, with one line and 130 or 143, not with Python's traceback
 from __future__ import annotations
 
 import os
-import signal
 import sys
 
-from cilint.cli.stopping import interrupt_behind, stoppable
-from cilint.errors import Terminated
 
-
-def _stop(code: int, word: str) -> None:
-    sys.stderr.write(f"cilint: {word}\n")
+def _exit(code: int, line: str) -> None:
+    sys.stderr.write(line + "\n")
     sys.stderr.flush()
     os._exit(code)
 
 
-def _stopped_by(interrupt: KeyboardInterrupt) -> None:
-    if isinstance(interrupt, Terminated):
-        _stop(128 + signal.SIGTERM, "terminated")
-    _stop(128 + signal.SIGINT, "interrupted")
-
-
 def run() -> None:
+    try:  # before its handler exists: SIGTERM kills, Ctrl-C is a KeyboardInterrupt
+        from cilint.cli.stopping import how_stopped, interrupt_behind, stoppable
+    except KeyboardInterrupt:
+        _exit(130, "cilint: interrupted")
     try:
         with stoppable():
             from cilint.cli.entry import run as run_command
@@ -33,7 +27,7 @@ def run() -> None:
         interrupt = interrupt_behind(err)
         if interrupt is None:
             raise
-        _stopped_by(interrupt)
+        _exit(*how_stopped(interrupt))
     except KeyboardInterrupt as interrupt:
-        _stopped_by(interrupt)
+        _exit(*how_stopped(interrupt))
     run_command()

@@ -31,6 +31,13 @@ def interrupt_behind(err: BaseException) -> KeyboardInterrupt | None:
     return None
 
 
+def how_stopped(interrupt: KeyboardInterrupt) -> tuple[int, str]:
+    """The exit code (the shell's 128 + the signal's number) and the line of a stopped run."""
+    if isinstance(interrupt, Terminated):
+        return 128 + signal.SIGTERM, "cilint: terminated"
+    return 128 + signal.SIGINT, "cilint: interrupted"
+
+
 def _terminate(signum: int, frame: FrameType | None) -> None:
     raise Terminated
 

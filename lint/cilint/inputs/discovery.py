@@ -32,7 +32,7 @@ from typing import NamedTuple
 
 from cilint.inputs.kinds import INPUT_KINDS, InputKind, Kind
 from cilint.inputs.reading import CANNOT_READ, GONE, NOT_REGULAR
-from cilint.printable import printable
+from cilint.printable import is_utf8, printable
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -134,7 +134,7 @@ def _scan_folder(root: str, folder: str, found: _Scan) -> list[str]:
             if name[0] == ".":
                 if name.startswith(".."):
                     found.skipped.append((prefix + name, "configmap mount artefact ('..' name)"))
-            elif not name.isascii() and not _utf8(name):
+            elif not name.isascii() and not is_utf8(name):
                 found.skipped.append((printable(prefix + name), _NOT_UTF8))
             elif entry.is_dir(follow_symlinks=False):
                 subfolders.append(prefix + name)
@@ -154,15 +154,6 @@ def _scan_folder(root: str, folder: str, found: _Scan) -> list[str]:
 # A name that is not UTF-8 cannot be reported (JSON, SARIF, the cache hold UTF-8 text): listed
 # with its bytes escaped, as a file cilint cannot read.
 _NOT_UTF8 = f"{CANNOT_READ}: the name is not valid UTF-8; rename it"
-
-
-def _utf8(name: str) -> bool:
-    """Whether `name` (decoded with "surrogateescape", as `os` does) was valid UTF-8."""
-    try:
-        name.encode()
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _scan(root: str, folders: list[str]) -> _Scan:
